@@ -1,12 +1,22 @@
 import { type ActivityDeps } from './deps.js';
 import { createDoctorActivities } from './doctor.js';
+import { createEvaluateActivity } from './evaluate.js';
+import { ModelGateway } from './model-gateway.js';
+import { createProposeActivity } from './propose.js';
+import { createRunLifecycleActivities } from './run-lifecycle.js';
+import { RunStore } from './run-store.js';
 
 export type { ActivityDeps } from './deps.js';
 
 /** All activities, bound to one worker's dependencies. Workflows import this type only. */
 export function createActivities(deps: ActivityDeps) {
+  const store = new RunStore(deps.db);
+  const gateway = new ModelGateway(deps.db);
   return {
     ...createDoctorActivities(deps),
+    ...createRunLifecycleActivities(deps, store),
+    evaluateCandidate: createEvaluateActivity(deps, store, gateway),
+    proposeCandidate: createProposeActivity(deps, store, gateway),
   };
 }
 

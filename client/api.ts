@@ -1,7 +1,17 @@
-import { type Client } from '@temporalio/client';
-import { type Config } from '../platform/config.js';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { WorkerCheckReport } from '../activities/doctor.js';
-import { doctorWorkflow } from '../workflows/index.js';
+import { type Config } from '../platform/config.js';
+import { doctorWorkflow, optimizationRun } from '../workflows/index.js';
+import { statusQuery, type RunResult, type RunStatusView } from '../workflows/run.js';
+import { runWorkflowId, SA } from '../workflows/search-attributes.js';
+import { CliError, EXIT, temporalUiUrl } from './connection.js';
+import { loadTaskFile } from './task-file.js';
+
+export interface StartedRun {
+  runId: string;
+  workflowId: string;
+  uiUrl: string;
+}
 
 /** The typed programmatic client; the CLI is a thin layer over it. */
 export class PromptevoClient {
@@ -9,6 +19,58 @@ export class PromptevoClient {
     readonly temporal: Client,
     readonly config: Config,
   ) {}
+
+  /** Validates the task file and its dataset, then starts an optimization run. */
+  async startRun(taskPath: string, options: { runId?: string; seed?: number } = {}): Promise<StartedRun> {
+    const task = loadTaskFile(taskPath);
+    const spec =
+      options.seed === undefined ? task.spec : { ...task.spec, search: { ...task.spec.search, seed: options.seed } };
+    const runId = options.runId ?? newRunId(spec.name);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(runId)) {
+      throw new CliError(`run id "${runId}" may only use letters, digits, "-", "_" and "."`, EXIT.usage);
+    }
+    const workflowId = runWorkflowId(runId);
+    const s = spec.search;
+    await this.temporal.workflow.start(optimizationRun, {
+      workflowId,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      args: [{ runId, spec, datasetPath: task.datasetPath, taskFile: task.taskFile }],
+      typedSearchAttributes: [
+        { key: SA.task, value: spec.name },
+        { key: SA.runId, value: runId },
+        { key: SA.phase, value: 'preparing' },
+      ],
+      staticSummary: `promptevo run ${runId}: ${spec.name}, ${s.generations} generations × population ${s.populationSize}`,
+      staticDetails: [
+        `Task: ${spec.name}${spec.description ? ` — ${spec.description}` : ''}`,
+        `Data: ${task.datasetPath} (${task.exampleCount} examples)`,
+        `Models: meta ${spec.roles.meta}, dev ${spec.roles.dev}, production ${spec.roles.production.join(', ')}`,
+        `Search: ${s.selection} selection, ${s.elites} elites, minibatch ${s.minibatchSize}, seed ${s.seed}`,
+      ].join('\n'),
+      memo: { task: spec.name, taskFile: task.taskFile },
+    });
+    return { runId, workflowId, uiUrl: temporalUiUrl(this.config, workflowId) };
+  }
+
+  run(runId: string): WorkflowHandle<typeof optimizationRun> {
+    return this.temporal.workflow.getHandle<typeof optimizationRun>(runWorkflowId(runId));
+  }
+
+  async waitForResult(runId: string): Promise<RunResult> {
+    try {
+      return await this.run(runId).result();
+    } catch (err) {
+      throw this.explain(err, runId);
+    }
+  }
+
+  async status(runId: string): Promise<RunStatusView> {
+    try {
+      return await this.run(runId).query(statusQuery);
+    } catch (err) {
+      throw this.explain(err, runId);
+    }
+  }
 
   /** Runs the doctor workflow on a worker and returns what the worker found. */
   async doctor(timeoutMs = 30_000): Promise<WorkerCheckReport & { workflowId: string }> {
@@ -21,4 +83,22 @@ export class PromptevoClient {
     });
     return handle.result();
   }
+
+  private explain(err: unknown, runId: string): Error {
+    if (err instanceof WorkflowNotFoundError) {
+      return new CliError(
+        `no run "${runId}" in namespace ${this.config.TEMPORAL_NAMESPACE}; \`promptevo list\` shows recent runs`,
+        EXIT.notFound,
+      );
+    }
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+export function newRunId(taskName: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const random = Math.floor(Math.random() * 36 ** 4)
+    .toString(36)
+    .padStart(4, '0');
+  return `${taskName}-${stamp}-${random}`;
 }

@@ -51,7 +51,9 @@ function readConfigFile(env: NodeJS.ProcessEnv): { values: Record<string, unknow
   }
   if (parsed === null || parsed === undefined) return { values: {}, source: path };
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError(`${path}: expected a mapping of setting names to values, e.g. "TEMPORAL_ADDRESS: 127.0.0.1:7233"`);
+    throw new ConfigError(
+      `${path}: expected a mapping of setting names to values, e.g. "TEMPORAL_ADDRESS: 127.0.0.1:7233"`,
+    );
   }
   return { values: parsed as Record<string, unknown>, source: path };
 }
@@ -62,7 +64,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.keys(configSchema.shape);
   const unknownInFile = Object.keys(file.values).filter((k) => !known.includes(k));
   if (unknownInFile.length > 0) {
-    throw new ConfigError(`${file.source}: unknown setting ${unknownInFile.join(', ')}; known settings: ${known.join(', ')}`);
+    throw new ConfigError(
+      `${file.source}: unknown setting ${unknownInFile.join(', ')}; known settings: ${known.join(', ')}`,
+    );
   }
   const merged: Record<string, unknown> = { ...file.values };
   for (const key of known) {

@@ -23,7 +23,10 @@ export function redactSecrets(text: string): string {
 
 let root: Logger | undefined;
 
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  destination?: pino.DestinationStream,
+): Logger {
   return pino(
     {
       name: 'promptevo',

@@ -53,9 +53,7 @@ export async function createPromptevoWorker(options: PromptevoWorkerOptions): Pr
     taskQueue: options.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     identity,
     activities,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath, bundlerOptions }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions }),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_WORKFLOWS,
   });

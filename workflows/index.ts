@@ -1,2 +1,4 @@
 // Every workflow type the worker registers.
 export { doctorWorkflow } from './doctor.js';
+export { optimizationRun } from './run.js';
+export { generationWorkflow } from './generation.js';

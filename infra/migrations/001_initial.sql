@@ -5,6 +5,8 @@
 CREATE TABLE runs (
   id           text PRIMARY KEY,
   task_name    text NOT NULL,
+  task_file    text NOT NULL,
+  dataset_path text NOT NULL,
   spec         jsonb NOT NULL,
   seed         bigint NOT NULL,
   status       text NOT NULL DEFAULT 'running',
@@ -34,6 +36,7 @@ CREATE TABLE candidates (
   genome         jsonb NOT NULL,
   parent_hashes  text[] NOT NULL DEFAULT '{}',
   operator       text NOT NULL,
+  note           text,
   generation     integer NOT NULL,
   created_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (run_id, hash)

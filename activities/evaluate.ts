@@ -1,0 +1,131 @@
+import { heartbeat } from '@temporalio/activity';
+import type { EvaluationResult } from '../core/engine/types.js';
+import { deserializeGenome, type Genome } from '../core/genome/genome.js';
+import { parseModelOutput } from '../core/genome/parse-output.js';
+import { renderTaskMessages, resolveDemos, responseFormatForGenome } from '../core/genome/render.js';
+import { metricFromSpec, scoreMetric, unparsedOutputResult } from '../core/metrics/registry.js';
+import type { TaskSpec } from '../core/task/spec-schema.js';
+import { mapBounded } from './concurrency.js';
+import type { ActivityDeps } from './deps.js';
+import { externalScorer } from './metric-scorer.js';
+import type { ModelGateway } from './model-gateway.js';
+import type { RunStore } from './run-store.js';
+
+export type ModelRole = 'dev' | 'meta' | 'teacher' | 'student' | { production: string };
+
+export interface EvaluateInput {
+  runId: string;
+  generation: number;
+  hash: string;
+  role: ModelRole;
+  exampleIds: string[];
+  /** screen | validate | test | ...: recorded with the spend. */
+  purpose: string;
+}
+
+export function modelForRole(spec: TaskSpec, role: ModelRole): string {
+  if (typeof role === 'object') return role.production;
+  const name = role === 'dev' ? spec.roles.dev : role === 'meta' ? spec.roles.meta : spec.roles[role];
+  if (!name) throw new Error(`the task has no ${role} model; set roles.${role}`);
+  return name;
+}
+
+export async function loadGenome(store: RunStore, runId: string, hash: string): Promise<Genome> {
+  const { rows } = await store.db.query<{ genome: unknown }>(
+    'SELECT genome FROM candidates WHERE run_id = $1 AND hash = $2',
+    [runId, hash],
+  );
+  if (!rows[0]) throw new Error(`run ${runId}: candidate ${hash} is not stored`);
+  return deserializeGenome(JSON.stringify(rows[0].genome));
+}
+
+/**
+ * Evaluates one candidate on a batch of examples against one model. Examples already evaluated
+ * (by an earlier attempt of this activity, or another generation) are read back, not re-run.
+ */
+export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, gateway: ModelGateway) {
+  return async function evaluateCandidate(input: EvaluateInput): Promise<EvaluationResult> {
+    const { runId, hash, exampleIds } = input;
+    const spec = await store.spec(runId);
+    const modelName = modelForRole(spec, input.role);
+    const endpoint = spec.models[modelName];
+    if (!endpoint) throw new Error(`model "${modelName}" is not defined in the task's models`);
+    const done = await db.query<{ example_id: string; score: number }>(
+      'SELECT example_id, score FROM evaluations WHERE run_id = $1 AND candidate_hash = $2 AND model = $3 AND example_id = ANY($4)',
+      [runId, hash, modelName, exampleIds],
+    );
+    const scores = new Map(done.rows.map((r) => [r.example_id, r.score]));
+    const todo = exampleIds.filter((id) => !scores.has(id));
+    if (todo.length > 0) {
+      const genome = await loadGenome(store, runId, hash);
+      const demoIds = genome.demos.flatMap((d) => (d.kind === 'example' ? [d.exampleId] : []));
+      const examples = await store.examples(runId, [...new Set([...todo, ...demoIds])]);
+      const demos = resolveDemos(genome.demos, examples);
+      const metric = metricFromSpec(spec.metric, spec.signature);
+      const taskFile = await store.taskFile(runId);
+      const scorer = externalScorer({ runId, generation: input.generation, spec, taskFile, gateway });
+      const responseFormat = endpoint.structuredOutput ? responseFormatForGenome(genome, spec.signature) : undefined;
+      const beat = setInterval(() => heartbeat({ done: scores.size, total: exampleIds.length }), 5_000);
+      try {
+        await mapBounded(todo, endpoint.maxConcurrency, async (exampleId) => {
+          const example = examples.get(exampleId)!;
+          const reply = await gateway.call({
+            runId,
+            generation: input.generation,
+            purpose: input.purpose,
+            modelName,
+            endpoint,
+            messages: renderTaskMessages(genome, spec.signature, demos, example.inputs),
+            ...(responseFormat ? { responseFormat: responseFormat as unknown as Record<string, unknown> } : {}),
+            temperature: 0,
+          });
+          const parsed = parseModelOutput(reply.content, spec.signature);
+          const ctx = { signature: spec.signature, inputs: example.inputs };
+          const result = parsed.ok
+            ? await scoreMetric(metric, parsed.outputs, example.outputs, ctx, scorer)
+            : unparsedOutputResult(parsed.feedback);
+          await db.query(
+            `INSERT INTO evaluations (run_id, candidate_hash, model, example_id, output, raw_output, score, feedback,
+                                      prompt_tokens, completion_tokens, latency_ms, cached, cost_usd)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT (run_id, candidate_hash, model, example_id) DO NOTHING`,
+            [
+              runId,
+              hash,
+              modelName,
+              exampleId,
+              parsed.ok
+                ? JSON.stringify({ ...parsed.outputs, ...(parsed.reasoning ? { reasoning: parsed.reasoning } : {}) })
+                : null,
+              reply.content,
+              result.score,
+              result.feedback ?? null,
+              reply.promptTokens,
+              reply.completionTokens,
+              reply.latencyMs,
+              reply.cached,
+              reply.cached ? 0 : reply.costUsd,
+            ],
+          );
+          scores.set(exampleId, result.score);
+          heartbeat({ done: scores.size, total: exampleIds.length });
+        });
+      } finally {
+        clearInterval(beat);
+      }
+    }
+    const ordered = exampleIds.map((id) => round(scores.get(id) ?? 0));
+    return {
+      hash,
+      model: modelName,
+      scores: ordered,
+      mean: ordered.reduce((a, b) => a + b, 0) / Math.max(1, ordered.length),
+      spend: await store.spend(runId),
+    };
+  };
+}
+
+/** Scores travel through workflow history: four decimals are plenty and keep it small. */
+function round(score: number): number {
+  return Math.round(score * 10_000) / 10_000;
+}

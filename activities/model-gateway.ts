@@ -1,0 +1,195 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import OpenAI, { APIError } from 'openai';
+import type { ChatMessage } from '../core/chat.js';
+import { canonicalJson, sha256Hex } from '../core/hash.js';
+import type { ModelSpec } from '../core/task/model-spec.js';
+import { type Db } from '../platform/db.js';
+import { Semaphore } from './concurrency.js';
+
+export interface ModelCallRequest {
+  runId: string;
+  generation: number;
+  /** What the call is for (evaluate, propose, judge, ...): spend is reported per purpose. */
+  purpose: string;
+  modelName: string;
+  endpoint: ModelSpec;
+  messages: ChatMessage[];
+  responseFormat?: Record<string, unknown>;
+  temperature?: number;
+  seed?: number;
+  maxTokens?: number;
+}
+
+export interface ModelCallResult {
+  content: string;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  costUsd: number;
+  /** True when the answer came from the response cache instead of the provider. */
+  cached: boolean;
+}
+
+/** The part of a request that decides the answer; its hash keys the response cache. */
+function canonicalRequest(req: ModelCallRequest): Record<string, unknown> {
+  return {
+    baseUrl: req.endpoint.baseUrl.replace(/\/$/, ''),
+    model: req.endpoint.model,
+    messages: req.messages,
+    responseFormat: req.responseFormat ?? null,
+    temperature: req.temperature ?? req.endpoint.temperature,
+    seed: req.seed ?? null,
+    maxTokens: req.maxTokens ?? req.endpoint.maxTokens ?? null,
+  };
+}
+
+export function requestKey(req: ModelCallRequest): string {
+  return sha256Hex(canonicalJson(canonicalRequest(req)));
+}
+
+export function costOf(endpoint: ModelSpec, promptTokens: number, completionTokens: number): number {
+  return (promptTokens * endpoint.pricing.inputPerMTok + completionTokens * endpoint.pricing.outputPerMTok) / 1_000_000;
+}
+
+/**
+ * Every model call goes through here: answered from the PostgreSQL response cache when the same
+ * canonical request was paid for before (by this run or any other), otherwise sent to the
+ * provider, cached, and recorded in the run's call ledger exactly once.
+ */
+export class ModelGateway {
+  private readonly clients = new Map<string, OpenAI>();
+  private readonly limits = new Map<string, Semaphore>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  async call(req: ModelCallRequest): Promise<ModelCallResult> {
+    const key = requestKey(req);
+    const hit = await this.db.query<{
+      response: { content: string; latencyMs: number };
+      prompt_tokens: number;
+      completion_tokens: number;
+    }>('SELECT response, prompt_tokens, completion_tokens FROM response_cache WHERE key = $1', [key]);
+    const row = hit.rows[0];
+    if (row) {
+      const result: ModelCallResult = {
+        content: row.response.content,
+        promptTokens: row.prompt_tokens,
+        completionTokens: row.completion_tokens,
+        latencyMs: row.response.latencyMs,
+        costUsd: costOf(req.endpoint, row.prompt_tokens, row.completion_tokens),
+        cached: true,
+      };
+      await this.recordCall(req, key, result);
+      return result;
+    }
+    const result = await this.limiter(req).run(() => this.send(req));
+    await this.db.query(
+      `INSERT INTO response_cache (key, model, request, response, prompt_tokens, completion_tokens)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING`,
+      [
+        key,
+        req.endpoint.model,
+        canonicalJson(canonicalRequest(req)),
+        JSON.stringify({ content: result.content, latencyMs: result.latencyMs }),
+        result.promptTokens,
+        result.completionTokens,
+      ],
+    );
+    await this.recordCall(req, key, result);
+    return result;
+  }
+
+  /** The ledger keeps the first record of a request in a run, so a retried activity never counts twice. */
+  private async recordCall(req: ModelCallRequest, key: string, result: ModelCallResult): Promise<void> {
+    await this.db.query(
+      `INSERT INTO model_calls (run_id, request_key, generation, model, purpose, cached, prompt_tokens, completion_tokens, cost_usd)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (run_id, request_key) DO NOTHING`,
+      [
+        req.runId,
+        key,
+        req.generation,
+        req.modelName,
+        req.purpose,
+        result.cached,
+        result.promptTokens,
+        result.completionTokens,
+        result.cached ? 0 : result.costUsd,
+      ],
+    );
+  }
+
+  private limiter(req: ModelCallRequest): Semaphore {
+    const id = `${req.endpoint.baseUrl}|${req.endpoint.model}`;
+    let limiter = this.limits.get(id);
+    if (!limiter) {
+      limiter = new Semaphore(req.endpoint.maxConcurrency);
+      this.limits.set(id, limiter);
+    }
+    return limiter;
+  }
+
+  private client(endpoint: ModelSpec, modelName: string): OpenAI {
+    const id = `${endpoint.baseUrl}|${endpoint.apiKeyEnv ?? ''}|${endpoint.timeoutMs}|${endpoint.maxRetries}`;
+    let client = this.clients.get(id);
+    if (!client) {
+      const apiKey = endpoint.apiKeyEnv ? this.env[endpoint.apiKeyEnv] : 'not-needed';
+      if (!apiKey) {
+        throw ApplicationFailure.nonRetryable(
+          `model "${modelName}" (${endpoint.baseUrl}): environment variable ${endpoint.apiKeyEnv} is not set on worker; ` +
+            'set it where the workers run',
+          'MissingApiKey',
+        );
+      }
+      client = new OpenAI({
+        apiKey,
+        baseURL: endpoint.baseUrl,
+        timeout: endpoint.timeoutMs,
+        maxRetries: endpoint.maxRetries,
+      });
+      this.clients.set(id, client);
+    }
+    return client;
+  }
+
+  private async send(req: ModelCallRequest): Promise<ModelCallResult> {
+    const started = performance.now();
+    try {
+      const completion = await this.client(req.endpoint, req.modelName).chat.completions.create({
+        model: req.endpoint.model,
+        messages: req.messages,
+        temperature: req.temperature ?? req.endpoint.temperature,
+        ...(req.seed !== undefined ? { seed: req.seed } : {}),
+        ...((req.maxTokens ?? req.endpoint.maxTokens) ? { max_tokens: req.maxTokens ?? req.endpoint.maxTokens } : {}),
+        ...(req.responseFormat ? { response_format: req.responseFormat as never } : {}),
+      });
+      const content = completion.choices[0]?.message.content ?? '';
+      const promptTokens = completion.usage?.prompt_tokens ?? 0;
+      const completionTokens = completion.usage?.completion_tokens ?? 0;
+      return {
+        content,
+        promptTokens,
+        completionTokens,
+        latencyMs: Math.round(performance.now() - started),
+        costUsd: costOf(req.endpoint, promptTokens, completionTokens),
+        cached: false,
+      };
+    } catch (err) {
+      throw classifyProviderError(err, req);
+    }
+  }
+}
+
+/** 400/401/403/404 will not get better by retrying: fail the activity for good, saying why. */
+export function classifyProviderError(err: unknown, req: Pick<ModelCallRequest, 'modelName' | 'endpoint'>): Error {
+  const status = err instanceof APIError ? (err.status as number | undefined) : undefined;
+  if (err instanceof APIError && status !== undefined && [400, 401, 403, 404, 422].includes(status)) {
+    return ApplicationFailure.nonRetryable(
+      `model "${req.modelName}" (${req.endpoint.model} at ${req.endpoint.baseUrl}) rejected the request with ${status}: ${err.message}`,
+      `ProviderRejected${status}`,
+    );
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import { ApplicationFailure } from '@temporalio/activity';
+import { formatRowError } from '../core/data/example.js';
+import { parseDataset } from '../core/data/dataset.js';
+import { splitExamples } from '../core/data/split.js';
+import type { GenerationStats, PreparedRun, RunInput, RunStatus, Spend } from '../core/engine/types.js';
+import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.js';
+import type { TaskSpec } from '../core/task/spec-schema.js';
+import type { ActivityDeps } from './deps.js';
+import type { RunStore, SplitName } from './run-store.js';
+
+/** The genome a run starts from, as the task's seedPrompt describes it. */
+export function seedGenome(spec: TaskSpec): Genome {
+  const seed = spec.seedPrompt;
+  return normalizeGenome({
+    sections: {
+      task: seed.task,
+      rules: seed.rules,
+      reasoning: ('reasoning' in seed && seed.reasoning) || 'direct',
+      ...('role' in seed && seed.role ? { role: seed.role } : {}),
+      ...('uncertainty' in seed && seed.uncertainty ? { uncertainty: seed.uncertainty } : {}),
+      ...('outputFormat' in seed && seed.outputFormat ? { outputFormat: seed.outputFormat } : {}),
+    },
+    demos: ('demos' in seed && seed.demos ? seed.demos : []).map((exampleId) => ({
+      kind: 'example' as const,
+      exampleId,
+    })),
+  });
+}
+
+export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunStore) {
+  return {
+    /** Records the run, loads and validates the dataset, splits it and stores the examples. Idempotent. */
+    async prepareRun(input: RunInput): Promise<PreparedRun> {
+      const { runId, spec } = input;
+      await db.query(
+        `INSERT INTO runs (id, task_name, task_file, dataset_path, spec, seed) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO NOTHING`,
+        [runId, spec.name, input.taskFile, input.datasetPath, JSON.stringify(spec), spec.search.seed],
+      );
+      const existing = await db.query<{ n: string }>('SELECT count(*) AS n FROM examples WHERE run_id = $1', [runId]);
+      if (Number(existing.rows[0]?.n ?? 0) === 0) {
+        let text: string;
+        try {
+          text = await readFile(input.datasetPath, 'utf8');
+        } catch (err) {
+          throw ApplicationFailure.nonRetryable(
+            `dataset ${input.datasetPath} cannot be read on worker (${(err as Error).message}); workers need the file at the same path`,
+            'DatasetUnreadable',
+          );
+        }
+        const parsed = parseDataset(text, {
+          fileName: input.datasetPath,
+          format: spec.data.format,
+          signature: spec.signature,
+          mapping: spec.data.mapping,
+          idField: spec.data.idField,
+        });
+        if (parsed.errors.length > 0) {
+          const shown = parsed.errors.slice(0, 20).map(formatRowError);
+          const more =
+            parsed.errors.length > shown.length ? `\n... and ${parsed.errors.length - shown.length} more` : '';
+          throw ApplicationFailure.nonRetryable(
+            `dataset has ${parsed.errors.length} bad row(s):\n${shown.join('\n')}${more}`,
+            'BadDataset',
+          );
+        }
+        const split = splitExamples(parsed.rows, spec.data.split);
+        const client = await db.connect();
+        try {
+          await client.query('BEGIN');
+          for (const name of ['train', 'val', 'test'] as SplitName[]) {
+            const rows = split[name];
+            for (let i = 0; i < rows.length; i += 500) {
+              const part = rows.slice(i, i + 500);
+              await client.query(
+                `INSERT INTO examples (run_id, example_id, split, ordinal, inputs, outputs)
+                 SELECT $1, x.id, $2, x.ord, x.inputs, x.outputs
+                   FROM jsonb_to_recordset($3::jsonb) AS x(id text, ord int, inputs jsonb, outputs jsonb)
+                 ON CONFLICT DO NOTHING`,
+                [
+                  runId,
+                  name,
+                  JSON.stringify(part.map((e, j) => ({ id: e.id, ord: i + j, inputs: e.inputs, outputs: e.outputs }))),
+                ],
+              );
+            }
+          }
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        } finally {
+          client.release();
+        }
+      }
+      const [trainIds, valIds, testIds] = await Promise.all([
+        store.splitIds(runId, 'train'),
+        store.splitIds(runId, 'val'),
+        store.splitIds(runId, 'test'),
+      ]);
+      if (valIds.length === 0 || testIds.length === 0) {
+        throw ApplicationFailure.nonRetryable(
+          `run ${runId}: the split left ${valIds.length} validation and ${testIds.length} test examples; add data or change data.split`,
+          'BadSplit',
+        );
+      }
+      return { valIds, testIds, trainCount: trainIds.length };
+    },
+
+    async storeSeedCandidate({ runId }: { runId: string }): Promise<{ hash: string }> {
+      const genome = seedGenome(await store.spec(runId));
+      const hash = genomeHash(genome);
+      await db.query(
+        `INSERT INTO candidates (run_id, hash, genome, operator, generation, note) VALUES ($1, $2, $3, 'seed', 0, 'seed prompt')
+         ON CONFLICT (run_id, hash) DO NOTHING`,
+        [runId, hash, JSON.stringify(genome)],
+      );
+      return { hash };
+    },
+
+    async recordGeneration(input: {
+      runId: string;
+      generation: number;
+      population: string[];
+      stats: GenerationStats;
+    }): Promise<{ spend: Spend }> {
+      const { runId, generation, population, stats } = input;
+      await db.query(
+        `INSERT INTO generations (run_id, generation, population, best_hash, best_score, mean_score, stats)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (run_id, generation) DO UPDATE SET population = EXCLUDED.population, best_hash = EXCLUDED.best_hash,
+           best_score = EXCLUDED.best_score, mean_score = EXCLUDED.mean_score, stats = EXCLUDED.stats, finished_at = now()`,
+        [runId, generation, population, stats.bestHash, stats.bestScore, stats.meanScore, JSON.stringify(stats)],
+      );
+      await db.query(`UPDATE runs SET phase = 'evolving', updated_at = now() WHERE id = $1`, [runId]);
+      return { spend: await store.spend(runId) };
+    },
+
+    async finalizeRun(input: { runId: string; status: RunStatus; result: unknown }): Promise<void> {
+      await db.query(
+        `UPDATE runs SET status = $2, phase = 'done', result = $3, updated_at = now(), finished_at = coalesce(finished_at, now())
+          WHERE id = $1`,
+        [input.runId, input.status, JSON.stringify(input.result)],
+      );
+    },
+
+    async runSpend({ runId }: { runId: string }): Promise<Spend> {
+      return store.spend(runId);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { formatRowError } from '../core/data/example.js';
+import { parseDataset } from '../core/data/dataset.js';
+import { parseTaskSpec } from '../core/task/spec.js';
+import type { TaskSpec } from '../core/task/spec-schema.js';
+import { CliError, EXIT } from './connection.js';
+
+export interface LoadedTask {
+  spec: TaskSpec;
+  taskFile: string;
+  datasetPath: string;
+  exampleCount: number;
+}
+
+/**
+ * Reads and validates a task file and its dataset on the client, so a typo or a bad row is
+ * reported before anything starts (workers validate again when they load the data).
+ */
+export function loadTaskFile(path: string): LoadedTask {
+  const taskFile = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(taskFile, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read task file ${taskFile}: ${(err as Error).message}`, EXIT.usage);
+  }
+  let spec: TaskSpec;
+  try {
+    spec = parseTaskSpec(text, path);
+  } catch (err) {
+    throw new CliError((err as Error).message, EXIT.usage);
+  }
+  const datasetPath = resolve(dirname(taskFile), spec.data.path);
+  let data: string;
+  try {
+    data = readFileSync(datasetPath, 'utf8');
+  } catch (err) {
+    throw new CliError(`${path}: data.path: cannot read ${datasetPath} (${(err as Error).message})`, EXIT.usage);
+  }
+  const parsed = parseDataset(data, {
+    fileName: spec.data.path,
+    format: spec.data.format,
+    signature: spec.signature,
+    mapping: spec.data.mapping,
+    idField: spec.data.idField,
+  });
+  if (parsed.errors.length > 0) {
+    const shown = parsed.errors.slice(0, 20).map(formatRowError);
+    const more = parsed.errors.length > 20 ? `\n... and ${parsed.errors.length - 20} more` : '';
+    throw new CliError(
+      `dataset ${datasetPath} has ${parsed.errors.length} bad row(s); fix them and run again:\n${shown.join('\n')}${more}`,
+      EXIT.usage,
+    );
+  }
+  return { spec, taskFile, datasetPath, exampleCount: parsed.rows.length };
+}

@@ -1,0 +1,100 @@
+import type { RngState } from '../rng.js';
+import type { BudgetSpec, OperatorName } from '../task/search-spec.js';
+import type { TaskSpec } from '../task/spec-schema.js';
+
+/**
+ * The small values that travel between client, workflows and activities. Genomes and examples
+ * stay in PostgreSQL; histories carry ids, hashes and score vectors only.
+ */
+
+export interface RunInput {
+  runId: string;
+  spec: TaskSpec;
+  /** Absolute path of the dataset file, readable by the workers. */
+  datasetPath: string;
+  /** Where the spec came from, for messages. */
+  taskFile: string;
+}
+
+export interface PreparedRun {
+  valIds: string[];
+  testIds: string[];
+  trainCount: number;
+}
+
+export interface Member {
+  hash: string;
+  operator: string;
+  parents: string[];
+  /** Mean validation score. */
+  score: number;
+  /** Per-example validation scores, aligned with PreparedRun.valIds. */
+  scores: number[];
+}
+
+export interface Spend {
+  calls: number;
+  cachedCalls: number;
+  tokens: number;
+  costUsd: number;
+}
+
+export const zeroSpend: Spend = { calls: 0, cachedCalls: 0, tokens: 0, costUsd: 0 };
+
+/** Later snapshots of run totals are never smaller: activities report totals read from the ledger. */
+export function maxSpend(a: Spend, b: Spend): Spend {
+  return {
+    calls: Math.max(a.calls, b.calls),
+    cachedCalls: Math.max(a.cachedCalls, b.cachedCalls),
+    tokens: Math.max(a.tokens, b.tokens),
+    costUsd: Math.max(a.costUsd, b.costUsd),
+  };
+}
+
+export type ProposalResult =
+  | { status: 'created'; hash: string; operator: OperatorName | 'seed'; parents: string[]; spend: Spend }
+  | { status: 'rejected'; operator: OperatorName; reason: string; spend: Spend };
+
+export interface EvaluationResult {
+  hash: string;
+  model: string;
+  /** Scores aligned with the requested example ids. */
+  scores: number[];
+  mean: number;
+  spend: Spend;
+}
+
+export interface GenerationStats {
+  generation: number;
+  proposed: number;
+  rejected: number;
+  screened: number;
+  promoted: number;
+  bestHash: string;
+  bestScore: number;
+  meanScore: number;
+  operators: Record<string, number>;
+}
+
+export type RunStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'budget_exhausted' | 'failed';
+
+export type Budget = BudgetSpec;
+
+export interface GenerationInput {
+  runId: string;
+  generation: number;
+  spec: TaskSpec;
+  valIds: string[];
+  population: Member[];
+  rngState: RngState;
+  budget: Budget;
+  spend: Spend;
+}
+
+export interface GenerationResult {
+  population: Member[];
+  rngState: RngState;
+  stats: GenerationStats;
+  spend: Spend;
+  budgetExhausted: boolean;
+}

@@ -1,0 +1,329 @@
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  executeChild,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  allHandlersFinished,
+  workflowInfo,
+  ParentClosePolicy,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { budgetExhausted } from '../core/engine/budget-gate.js';
+import {
+  maxSpend,
+  zeroSpend,
+  type Budget,
+  type Member,
+  type PreparedRun,
+  type RunInput,
+  type RunStatus,
+  type Spend,
+} from '../core/engine/types.js';
+import { Rng, type RngState } from '../core/rng.js';
+import { generationWorkflow } from './generation.js';
+import { generationWorkflowId, SA } from './search-attributes.js';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+/** Finish the current generation, then finalize with the best so far. */
+export const stopSignal = defineSignal('stop');
+export const extendBudgetUpdate = defineUpdate<Budget, [Budget]>('extendBudget');
+export const statusQuery = defineQuery<RunStatusView>('status');
+
+export interface GenerationSummary {
+  generation: number;
+  bestHash: string;
+  bestScore: number;
+  meanScore: number;
+  spend: Spend;
+}
+
+/** Everything the run needs to go on; carried across continue-as-new. */
+export interface RunState {
+  phase: string;
+  prepared?: PreparedRun;
+  seedHash?: string;
+  /** Last finished generation; -1 before the initial population is evaluated. */
+  generation: number;
+  population: Member[];
+  rngState: RngState;
+  budget: Budget;
+  spend: Spend;
+  summaries: GenerationSummary[];
+  paused: boolean;
+  stopRequested: boolean;
+  sinceImprovement: number;
+}
+
+export interface RunStatusView {
+  runId: string;
+  task: string;
+  status: RunStatus;
+  phase: string;
+  generation: number;
+  generations: number;
+  best?: { hash: string; score: number };
+  meanScore?: number;
+  spend: Spend;
+  budget: Budget;
+  population: { hash: string; score: number; operator: string }[];
+  history: GenerationSummary[];
+}
+
+export interface ScoredProgram {
+  hash: string;
+  operator: string;
+  val: number;
+  /** Held-out test score; null when the budget ran out before test scoring. */
+  test: number | null;
+}
+
+export interface RunResult {
+  runId: string;
+  status: RunStatus;
+  baseline: ScoredProgram;
+  best: ScoredProgram;
+  finalists: ScoredProgram[];
+  generations: number;
+  modelCalls: number;
+  cachedCalls: number;
+  tokens: number;
+  costUsd: number;
+  history: GenerationSummary[];
+}
+
+/** How many of the final population are scored on the test split beside the seed. */
+const FINALISTS = 3;
+/** Continue-as-new well before Temporal's own limits even if the server does not suggest it. */
+const MAX_HISTORY_EVENTS = 8_000;
+
+export async function optimizationRun(input: RunInput, carried?: RunState): Promise<RunResult> {
+  const { spec, runId } = input;
+  const search = spec.search;
+  const state: RunState = carried ?? {
+    phase: 'preparing',
+    generation: -1,
+    population: [],
+    rngState: Rng.fromSeed(`run:${search.seed}`).getState(),
+    budget: { ...search.budget },
+    spend: { ...zeroSpend },
+    summaries: [],
+    paused: false,
+    stopRequested: false,
+    sinceImprovement: 0,
+  };
+
+  const status = (): RunStatus => (state.phase === 'done' ? 'completed' : state.paused ? 'paused' : 'running');
+  setHandler(pauseSignal, () => void (state.paused = true));
+  setHandler(resumeSignal, () => void (state.paused = false));
+  setHandler(stopSignal, () => void (state.stopRequested = true));
+  setHandler(
+    extendBudgetUpdate,
+    (delta) => {
+      state.budget = extendBudget(state.budget, delta);
+      return state.budget;
+    },
+    { validator: validateBudgetDelta },
+  );
+  setHandler(statusQuery, (): RunStatusView => {
+    const best = state.population[0];
+    return {
+      runId,
+      task: spec.name,
+      status: status(),
+      phase: state.phase,
+      generation: state.generation,
+      generations: search.generations,
+      ...(best ? { best: { hash: best.hash, score: best.score } } : {}),
+      ...(state.population.length > 0 ? { meanScore: mean(state.population.map((m) => m.score)) } : {}),
+      spend: state.spend,
+      budget: state.budget,
+      population: state.population.map((m) => ({ hash: m.hash, score: m.score, operator: m.operator })),
+      history: state.summaries,
+    };
+  });
+
+  const publish = (): void => {
+    const best = state.population[0];
+    upsertSearchAttributes([
+      { key: SA.task, value: spec.name },
+      { key: SA.runId, value: runId },
+      { key: SA.generation, value: Math.max(0, state.generation) },
+      { key: SA.phase, value: state.phase },
+      { key: SA.spendUsd, value: state.spend.costUsd },
+      ...(best ? [{ key: SA.bestScore, value: best.score }] : []),
+    ]);
+    upsertMemo({ calls: state.spend.calls, tokens: state.spend.tokens, best: best?.hash ?? null });
+  };
+
+  if (!state.prepared) {
+    setCurrentDetails('Loading and splitting the dataset');
+    publish();
+    state.prepared = await acts.prepareRun(input);
+    const seed = await acts.storeSeedCandidate({ runId });
+    state.seedHash = seed.hash;
+  }
+  const prepared = state.prepared;
+  const seedHash = state.seedHash ?? '';
+
+  let exhausted = false;
+  while (state.generation < search.generations && !state.stopRequested && !exhausted) {
+    if (state.paused) {
+      setCurrentDetails(`Paused after generation ${state.generation}; signal "resume" to go on`);
+      await condition(() => !state.paused || state.stopRequested);
+      if (state.stopRequested) break;
+    }
+    if (budgetExhausted(state.budget, state.spend)) {
+      exhausted = true;
+      break;
+    }
+    const generation = state.generation + 1;
+    state.phase = generation === 0 ? 'seeding' : 'evolving';
+    setCurrentDetails(`Generation ${generation} of ${search.generations}`);
+    publish();
+    const population: Member[] =
+      generation === 0 ? [{ hash: seedHash, operator: 'seed', parents: [], score: 0, scores: [] }] : state.population;
+    const result = await executeChild(generationWorkflow, {
+      workflowId: generationWorkflowId(runId, generation),
+      args: [
+        {
+          runId,
+          generation,
+          spec,
+          valIds: prepared.valIds,
+          population,
+          rngState: state.rngState,
+          budget: state.budget,
+          spend: state.spend,
+        },
+      ],
+      parentClosePolicy: ParentClosePolicy.TERMINATE,
+      staticSummary: `${spec.name}: generation ${generation} of run ${runId}`,
+      typedSearchAttributes: [
+        { key: SA.task, value: spec.name },
+        { key: SA.runId, value: runId },
+        { key: SA.generation, value: generation },
+        { key: SA.phase, value: generation === 0 ? 'seeding' : 'evolving' },
+      ],
+    });
+    const previousBest = state.population[0]?.score ?? -1;
+    state.population = result.population;
+    state.rngState = result.rngState;
+    state.spend = maxSpend(state.spend, result.spend);
+    state.generation = generation;
+    const best = result.population[0];
+    state.summaries.push({
+      generation,
+      bestHash: best?.hash ?? '',
+      bestScore: best?.score ?? 0,
+      meanScore: mean(result.population.map((m) => m.score)),
+      spend: state.spend,
+    });
+    state.sinceImprovement = (best?.score ?? 0) > previousBest + 1e-9 ? 0 : state.sinceImprovement + 1;
+    exhausted = result.budgetExhausted;
+    publish();
+    if (search.stop.scoreThreshold !== undefined && (best?.score ?? 0) >= search.stop.scoreThreshold) break;
+    if (search.stop.patience !== undefined && state.sinceImprovement >= search.stop.patience) break;
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof optimizationRun>(input, state);
+    }
+  }
+
+  // Finalize: the seed and the top finalists on the held-out test split (skipped when out of budget).
+  state.phase = 'finalizing';
+  setCurrentDetails('Scoring finalists on the test split');
+  publish();
+  const finalistMembers = state.population.slice(0, FINALISTS);
+  const seedMember = await acts.evaluateCandidate({
+    runId,
+    generation: state.generation,
+    hash: seedHash,
+    role: 'dev',
+    exampleIds: prepared.valIds,
+    purpose: 'validate',
+  });
+  state.spend = maxSpend(state.spend, seedMember.spend);
+  const programs: ScoredProgram[] = [];
+  for (const member of [{ hash: seedHash, operator: 'seed', score: seedMember.mean }, ...finalistMembers]) {
+    let test: number | null = null;
+    if (!budgetExhausted(state.budget, state.spend)) {
+      const evaluated = await acts.evaluateCandidate({
+        runId,
+        generation: state.generation,
+        hash: member.hash,
+        role: 'dev',
+        exampleIds: prepared.testIds,
+        purpose: 'test',
+      });
+      state.spend = maxSpend(state.spend, evaluated.spend);
+      test = evaluated.mean;
+    } else {
+      exhausted = true;
+    }
+    if (!programs.some((p) => p.hash === member.hash)) {
+      programs.push({ hash: member.hash, operator: member.operator, val: member.score, test });
+    }
+  }
+  const baseline = programs[0]!;
+  const finalists = programs.slice(1);
+  const best = finalists[0] ?? baseline;
+  const finalStatus: RunStatus = exhausted ? 'budget_exhausted' : state.stopRequested ? 'stopped' : 'completed';
+  const spend = await acts.runSpend({ runId });
+  state.spend = maxSpend(state.spend, spend);
+  const result: RunResult = {
+    runId,
+    status: finalStatus,
+    baseline,
+    best,
+    finalists,
+    generations: state.generation,
+    modelCalls: state.spend.calls,
+    cachedCalls: state.spend.cachedCalls,
+    tokens: state.spend.tokens,
+    costUsd: state.spend.costUsd,
+    history: state.summaries,
+  };
+  await acts.finalizeRun({ runId, status: finalStatus, result });
+  state.phase = 'done';
+  setCurrentDetails(
+    `Done: best ${best.hash.slice(0, 12)} val ${best.val.toFixed(3)} test ${best.test?.toFixed(3) ?? 'n/a'}`,
+  );
+  publish();
+  return result;
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function extendBudget(budget: Budget, delta: Budget): Budget {
+  const add = (a: number | undefined, b: number | undefined): number | undefined =>
+    b === undefined ? a : a === undefined ? undefined : a + b;
+  return {
+    calls: add(budget.calls, delta.calls),
+    tokens: add(budget.tokens, delta.tokens),
+    usd: add(budget.usd, delta.usd),
+  };
+}
+
+function validateBudgetDelta(delta: Budget): void {
+  for (const [key, value] of Object.entries(delta)) {
+    if (value !== undefined && (typeof value !== 'number' || !(value > 0))) {
+      throw new Error(`extendBudget: ${key} must be a positive number, got ${JSON.stringify(value)}`);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Typed search attributes; the stack registers the same names (infra/lib.sh). */
+export const SA = {
+  task: defineSearchAttributeKey('PromptEvoTask', SearchAttributeType.KEYWORD),
+  runId: defineSearchAttributeKey('PromptEvoRunId', SearchAttributeType.KEYWORD),
+  generation: defineSearchAttributeKey('PromptEvoGeneration', SearchAttributeType.INT),
+  bestScore: defineSearchAttributeKey('PromptEvoBestScore', SearchAttributeType.DOUBLE),
+  phase: defineSearchAttributeKey('PromptEvoPhase', SearchAttributeType.KEYWORD),
+  spendUsd: defineSearchAttributeKey('PromptEvoSpendUsd', SearchAttributeType.DOUBLE),
+} as const;
+
+export const runWorkflowId = (runId: string): string => `run-${runId}`;
+export const generationWorkflowId = (runId: string, generation: number): string =>
+  `run-${runId}-gen-${String(generation).padStart(3, '0')}`;
+export const distillWorkflowId = (runId: string): string => `run-${runId}-distill`;
