@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+export const OPERATOR_NAMES = ['mutate', 'crossover', 'differential', 'reflect', 'merge', 'demo', 'bootstrap'] as const;
+export type OperatorName = (typeof OPERATOR_NAMES)[number];
+
+export const SELECTION_NAMES = ['elitism', 'tournament', 'pareto'] as const;
+export type SelectionName = (typeof SELECTION_NAMES)[number];
+
+const weight = z.number().nonnegative();
+
+/** Relative weights of each operator when a child is made; a zero weight turns an operator off. */
+export const operatorMixSchema = z
+  .strictObject({
+    mutate: weight.default(3),
+    crossover: weight.default(1),
+    differential: weight.default(1),
+    reflect: weight.default(3),
+    merge: weight.default(1),
+    demo: weight.default(2),
+    bootstrap: weight.default(1),
+  })
+  .refine((mix) => Object.values(mix).some((w) => w > 0), 'at least one operator needs a positive weight');
+export type OperatorMix = z.output<typeof operatorMixSchema>;
+
+export const budgetSpecSchema = z.strictObject({
+  calls: z.number().int().positive().optional(),
+  tokens: z.number().int().positive().optional(),
+  usd: z.number().positive().optional(),
+});
+export type BudgetSpec = z.output<typeof budgetSpecSchema>;
+
+export const searchSpecSchema = z
+  .strictObject({
+    populationSize: z.number().int().min(2).default(8),
+    generations: z.number().int().positive().default(10),
+    elites: z.number().int().nonnegative().default(2),
+    operators: operatorMixSchema.default(() => operatorMixSchema.parse({})),
+    selection: z.enum(SELECTION_NAMES).default('pareto'),
+    tournamentSize: z.number().int().min(2).default(3),
+    /** Examples a new child is screened on before it earns a full evaluation. */
+    minibatchSize: z.number().int().positive().default(8),
+    /** Fraction of screened children promoted to full evaluation. */
+    screenKeep: z.number().gt(0).max(1).default(0.5),
+    maxPromptChars: z.number().int().positive().default(8000),
+    maxDemos: z.number().int().nonnegative().default(8),
+    budget: budgetSpecSchema.default({}),
+    seed: z.number().int().default(0),
+    stop: z
+      .strictObject({
+        /** Stop once the best validation score reaches this. */
+        scoreThreshold: z.number().min(0).max(1).optional(),
+        /** Stop after this many generations without improvement. */
+        patience: z.number().int().positive().optional(),
+      })
+      .default({}),
+  })
+  .refine((s) => s.elites < s.populationSize, {
+    message: 'elites must be fewer than populationSize',
+    path: ['elites'],
+  });
+export type SearchSpec = z.output<typeof searchSpecSchema>;
+
+export const distillSpecSchema = z.strictObject({
+  /** Model names; default to roles.teacher / roles.student. */
+  teacher: z.string().min(1).optional(),
+  student: z.string().min(1).optional(),
+  /** Student accuracy (0..1) on validation data that ends distillation. */
+  threshold: z.number().min(0).max(1),
+  maxRounds: z.number().int().positive().default(5),
+  budget: budgetSpecSchema.default({}),
+});
+export type DistillSpec = z.output<typeof distillSpecSchema>;
