@@ -5,7 +5,14 @@ import { doctorWorkflow, optimizationRun } from '../workflows/index.js';
 import { statusQuery, type RunResult, type RunStatusView } from '../workflows/run.js';
 import { runWorkflowId, SA } from '../workflows/search-attributes.js';
 import { CliError, EXIT, temporalUiUrl } from './connection.js';
-import { loadTaskFile } from './task-file.js';
+import { loadTaskFile, type LoadedTask } from './task-file.js';
+import type { TaskSpec } from '../core/task/spec-schema.js';
+
+export interface StartRunOptions {
+  runId?: string;
+  seed?: number;
+  adjust?: (spec: TaskSpec) => TaskSpec;
+}
 
 export interface StartedRun {
   runId: string;
@@ -21,10 +28,15 @@ export class PromptevoClient {
   ) {}
 
   /** Validates the task file and its dataset, then starts an optimization run. */
-  async startRun(taskPath: string, options: { runId?: string; seed?: number } = {}): Promise<StartedRun> {
-    const task = loadTaskFile(taskPath);
-    const spec =
+  async startRun(taskPath: string, options: StartRunOptions = {}): Promise<StartedRun> {
+    return this.startTask(loadTaskFile(taskPath), options);
+  }
+
+  /** Starts a run from an already loaded task; `adjust` lets scripts change the spec (models, budgets) first. */
+  async startTask(task: LoadedTask, options: StartRunOptions = {}): Promise<StartedRun> {
+    let spec =
       options.seed === undefined ? task.spec : { ...task.spec, search: { ...task.spec.search, seed: options.seed } };
+    if (options.adjust) spec = options.adjust(spec);
     const runId = options.runId ?? newRunId(spec.name);
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(runId)) {
       throw new CliError(`run id "${runId}" may only use letters, digits, "-", "_" and "."`, EXIT.usage);

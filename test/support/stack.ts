@@ -25,7 +25,11 @@ export interface TestStack {
 export async function openTestStack(name: string): Promise<TestStack> {
   const suffix = randomBytes(4).toString('hex');
   const schema = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${suffix}`;
-  const config: Config = { ...loadConfig(), PROMPTEVO_DB_SCHEMA: schema, TEMPORAL_TASK_QUEUE: `test-${name}-${suffix}` };
+  const config: Config = {
+    ...loadConfig(),
+    PROMPTEVO_DB_SCHEMA: schema,
+    TEMPORAL_TASK_QUEUE: `test-${name}-${suffix}`,
+  };
   await migrateUp(config);
   const db = createPool(config);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -42,7 +46,13 @@ export async function openTestStack(name: string): Promise<TestStack> {
     async startWorker(overrides = {}) {
       const native = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
       nativeConnections.push(native);
-      return createPromptevoWorker({ config: { ...config, ...overrides }, connection: native, db, log, workflowBundle });
+      return createPromptevoWorker({
+        config: { ...config, ...overrides },
+        connection: native,
+        db,
+        log,
+        workflowBundle,
+      });
     },
     async close() {
       await connection.close();
