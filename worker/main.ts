@@ -5,11 +5,12 @@ import { ConfigError, loadConfig } from '../platform/config.js';
 import { createPool } from '../platform/db.js';
 import { logger } from '../platform/logger.js';
 import { connectWorker, createPromptevoWorker } from './create-worker.js';
+import { temporalLogger } from './temporal-logger.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = logger().child({ component: 'worker' });
-  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'], logger: temporalLogger(log) });
   const connection = await connectWorker(config);
   const db = createPool(config, config.WORKER_MAX_ACTIVITIES + 2);
   try {

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
@@ -36,7 +37,7 @@ describe('workflow replay', () => {
       expect(history.events?.length ?? 0).toBeGreaterThan(10);
       await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, workflowId);
       if (process.env.PROMPTEVO_RECORD_HISTORIES === '1') {
-        writeFileSync(`${fixtures}/${name}.json`, JSON.stringify(history));
+        writeFileSync(`${fixtures}/${name}.json`, historyToJSON(history));
       }
     }
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../platform/config.js';
 import { createPool, type Db } from '../../platform/db.js';
@@ -22,7 +22,14 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+
 export async function openTestStack(name: string): Promise<TestStack> {
+  if (!runtimeInstalled) {
+    // Test output shows the SDK's warnings and errors, not its lifecycle chatter.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   const suffix = randomBytes(4).toString('hex');
   const schema = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${suffix}`;
   const config: Config = {

@@ -16,7 +16,10 @@ function capture() {
 describe('logger redaction', () => {
   it('masks secret-shaped fields and free-text keys', () => {
     const { log, text } = capture();
-    log.info({ apiKey: 'sk-live-abcdefghijkl', request: { headers: { authorization: 'Bearer abcdefghijklmnop' } } }, 'calling');
+    log.info(
+      { apiKey: 'sk-live-abcdefghijkl', request: { headers: { authorization: 'Bearer abcdefghijklmnop' } } },
+      'calling',
+    );
     log.warn('retrying with key sk-proj-1234567890abcdef against postgres://u:pw1234@db:5432/x');
     const out = text();
     expect(out).not.toContain('sk-live-abcdefghijkl');

@@ -1,0 +1,160 @@
+// Meta behaviour: rewrite / combine prompts, writing down rules that the shown failures illustrate.
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anchors } from '../../infra/model-server/families/seller-rules.js';
+import { readTicket } from '../../infra/model-server/families/ticket-reader.js';
+import { routingRules } from '../../infra/model-server/families/ticket-routing.js';
+import { conveys } from '../../infra/model-server/sim/cues.js';
+import type { ModelServer } from '../../infra/model-server/server.js';
+import { accuracy, clientFor, dataset, predict, renderInputs, type Row, startTestServer } from './helpers.js';
+import { routingSeed, scoringSeed } from './prompts.js';
+
+const rule = (id: string) => routingRules.find((r) => r.id === id)!;
+
+function reflectionRequest(prompt: string, failures: { row: Row; got: unknown }[]): string {
+  const shown = failures
+    .map(
+      ({ row, got }) =>
+        `Inputs:\n  ${renderInputs(row.inputs).split('\n').join('\n  ')}\nExpected: ${JSON.stringify(row.expected)}\nGot: ${JSON.stringify(got)}\nFeedback: wrong answer`,
+    )
+    .join('\n\n');
+  return [
+    'You improve prompts. Here is the current prompt:',
+    '```prompt',
+    prompt,
+    '```',
+    'It failed on these examples:',
+    shown,
+    'Write an improved prompt that fixes these failures. Keep the same ## section headers.',
+    'Return exactly one new prompt inside a ```prompt fenced block.',
+  ].join('\n');
+}
+
+const readFeatures = (row: Row) => readTicket(row.inputs['ticket'] ?? '');
+const fencedPrompt = (content: string): string => /```prompt\n([\s\S]*?)\n```/.exec(content)?.[1] ?? '';
+
+describe('meta behaviour', () => {
+  let server: ModelServer;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    client = clientFor(server);
+  });
+  afterAll(() => server.close());
+
+  it('writes down a rule that the failures illustrate, keeping the section headers', async () => {
+    const failures = dataset('ticket-routing', 300, 606)
+      .filter((r) => rule('old-refund').fires(readFeatures(r)) && !readFeatures(r).legalThreat)
+      .slice(0, 3)
+      .map((row) => ({ row, got: { label: 'billing' } }));
+    const completion = await client.chat.completions.create({
+      model: 'sim-large',
+      temperature: 0,
+      messages: [{ role: 'user', content: reflectionRequest(routingSeed, failures) }],
+    });
+    const child = fencedPrompt(completion.choices[0]!.message.content!);
+    expect(child).toContain('## Task');
+    expect(child).toContain('## Output format');
+    expect(child).toMatch(/## Rules\n- /);
+    expect(conveys(child, rule('old-refund').cues)).toBe(true);
+  });
+
+  it('closes the loop: a child written from failures scores higher than its parent', async () => {
+    const rows = dataset('ticket-routing', 80, 707);
+    const predictions = await predict(client, 'sim-large', routingSeed, rows, 'label');
+    const failures = rows
+      .map((row, i) => ({ row, got: { label: predictions[i] } }))
+      .filter((f) => f.got.label !== f.row.expected['label']);
+    const completion = await client.chat.completions.create({
+      model: 'sim-large',
+      temperature: 0,
+      messages: [{ role: 'user', content: reflectionRequest(routingSeed, failures.slice(0, 12)) }],
+    });
+    const child = fencedPrompt(completion.choices[0]!.message.content!);
+    const parentScore = accuracy(predictions, rows, 'label');
+    const childScore = accuracy(await predict(client, 'sim-large', child, rows, 'label'), rows, 'label');
+    expect(childScore - parentScore, `parent ${parentScore}, child ${childScore}`).toBeGreaterThanOrEqual(0.1);
+  });
+
+  it('adds score anchors when the failures show hedged scores', async () => {
+    const extreme = dataset('seller-score', 200, 808)
+      .filter((r) => (r.expected['score'] as number) <= 2)
+      .slice(0, 3);
+    const completion = await client.chat.completions.create({
+      model: 'sim-large',
+      temperature: 0,
+      messages: [
+        {
+          role: 'user',
+          content: reflectionRequest(
+            scoringSeed,
+            extreme.map((row) => ({ row, got: { score: 7.6 } })),
+          ),
+        },
+      ],
+    });
+    const child = fencedPrompt(completion.choices[0]!.message.content!);
+    expect(conveys(child, anchors.low) || conveys(child, anchors.fullRange)).toBe(true);
+  });
+
+  it('combines several prompts (crossover), pooling their rule bullets', async () => {
+    const a = `## Task\nRoute each ticket.\n\n## Rules\n- ${rule('legal-threat').statements[0]}`;
+    const b = `## Task\nRoute every support ticket to a team.\n\n## Rules\n- ${rule('cancel-subscription').statements[0]}`;
+    const request = `Prompt 1:\n${a}\n\nPrompt 2:\n${b}\n\nCombine the two prompts into one new prompt. Reply in a \`\`\`prompt block.`;
+    const completions = await Promise.all(
+      [1, 2, 3, 4].map((seed) =>
+        client.chat.completions.create({
+          model: 'sim-large',
+          seed,
+          temperature: 1,
+          messages: [{ role: 'user', content: request }],
+        }),
+      ),
+    );
+    const children = completions.map((c) => fencedPrompt(c.choices[0]!.message.content!));
+    for (const child of children) {
+      expect(child.startsWith('## Task')).toBe(true);
+      expect(conveys(child, rule('legal-threat').cues)).toBe(true);
+    }
+    expect(children.some((c) => conveys(c, rule('cancel-subscription').cues))).toBe(true);
+  });
+
+  it('answers in the requested field: json_schema property or DSPy output marker', async () => {
+    const request = `Here is an instruction:\n<prompt>\nRoute each ticket to a team.\n</prompt>\nPropose a better instruction.`;
+    const viaSchema = await client.chat.completions.create({
+      model: 'sim-small',
+      temperature: 0,
+      messages: [{ role: 'user', content: request }],
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'proposal',
+          schema: {
+            type: 'object',
+            properties: { reasoning: { type: 'string' }, new_instruction: { type: 'string' } },
+          },
+        },
+      },
+    });
+    const parsed = JSON.parse(viaSchema.choices[0]!.message.content!);
+    expect(parsed.new_instruction).toContain('Route');
+
+    const dspy = [
+      '[[ ## basic_instruction ## ]]',
+      'Route each ticket to a team.',
+      '',
+      'Respond with the corresponding output fields, starting with the field `[[ ## proposed_instruction ## ]]`, and then ending with the marker for `[[ ## completed ## ]]`.',
+    ].join('\n');
+    const viaDspy = await client.chat.completions.create({
+      model: 'sim-small',
+      temperature: 0,
+      messages: [
+        { role: 'system', content: 'Your output fields are:\n1. `proposed_instruction` (str): a better instruction' },
+        { role: 'user', content: dspy },
+      ],
+    });
+    const content = viaDspy.choices[0]!.message.content!;
+    expect(content).toMatch(/^\[\[ ## proposed_instruction ## \]\]\n[\s\S]*Route[\s\S]*\[\[ ## completed ## \]\]$/);
+  });
+});
