@@ -57,7 +57,7 @@ describe('fault injection', () => {
     try {
       const statuses = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          ask(clientFor(server), 'm', `ticket ${i}`).catch((e: OpenAI.APIError) => e.status),
+          ask(clientFor(server), 'm', `ticket ${i}`).catch((e: InstanceType<typeof OpenAI.APIError>) => e.status),
         ),
       );
       expect(statuses.every((s) => s === 500 || s === 503)).toBe(true);
@@ -76,7 +76,7 @@ describe('fault injection', () => {
         outcomes.push(
           await ask(client, 'm').then(
             () => 200,
-            (e: OpenAI.APIError) => e.status ?? 0,
+            (e: InstanceType<typeof OpenAI.APIError>) => e.status ?? 0,
           ),
         );
       expect(outcomes).toContain(200);
