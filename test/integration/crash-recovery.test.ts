@@ -56,7 +56,9 @@ describe('crash recovery', () => {
     const crashedRequests = (await modelServerRequests()) - before;
 
     const extra = ((crashedRequests / uninterruptedRequests - 1) * 100).toFixed(2);
-    console.info(`crash recovery: uninterrupted run ${uninterruptedRequests} requests, killed run ${crashedRequests} (+${extra}%)`);
+    console.info(
+      `crash recovery: uninterrupted run ${uninterruptedRequests} requests, killed run ${crashedRequests} (+${extra}%)`,
+    );
     expect(result.status).toBe('completed');
     expect(result.best.hash).toBe(uninterrupted.best.hash);
     expect(result.best.test).toBe(uninterrupted.best.test);
