@@ -139,6 +139,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   };
   const recorded = await acts.recordGeneration({ runId, generation, population: next.map((m) => m.hash), stats });
   spend = maxSpend(spend, recorded.spend);
+  upsertMemo({ stats });
   upsertSearchAttributes([
     { key: SA.bestScore, value: best.score },
     { key: SA.spendUsd, value: spend.costUsd },
