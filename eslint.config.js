@@ -7,7 +7,15 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 /** Modules that do I/O or hold process state: never in deterministic or pure code. */
-const ioModules = ['pg', 'pino', 'openai', 'node-llama-cpp', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'];
+const ioModules = [
+  'pg',
+  'pino',
+  'openai',
+  'node-llama-cpp',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+];
 
 const forbidIo = (layer, extra = []) => ({
   'no-restricted-imports': [
@@ -18,7 +26,11 @@ const forbidIo = (layer, extra = []) => ({
         message: `${layer} must stay free of I/O and Node built-ins; move this into activities/ or worker/.`,
       })),
       patterns: [
-        { group: ['**/activities/*', '!**/activities/types*'], message: `${layer} may import activities as types only.`, allowTypeImports: true },
+        {
+          group: ['**/activities/*', '!**/activities/types*'],
+          message: `${layer} may import activities as types only.`,
+          allowTypeImports: true,
+        },
         { group: ['**/worker/*', '**/client/*', '**/infra/*'], message: `${layer} must not import outer layers.` },
       ],
     },
@@ -37,7 +49,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     plugins: { 'import-x': importX },
     rules: {

@@ -78,6 +78,7 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
             messages: renderTaskMessages(genome, spec.signature, demos, example.inputs),
             ...(responseFormat ? { responseFormat: responseFormat as unknown as Record<string, unknown> } : {}),
             temperature: 0,
+            ...(responseFormat ? { validate: expectJson } : {}),
           });
           const parsed = parseModelOutput(reply.content, spec.signature);
           const ctx = { signature: spec.signature, inputs: example.inputs };
@@ -123,6 +124,16 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
       spend: await store.spend(runId),
     };
   };
+}
+
+/** With structured output requested, anything but JSON is a provider fault worth one more ask. */
+export function expectJson(content: string): string | undefined {
+  try {
+    JSON.parse(content);
+    return undefined;
+  } catch {
+    return 'the reply is not valid JSON although structured output was requested';
+  }
 }
 
 /** Scores travel through workflow history: four decimals are plenty and keep it small. */

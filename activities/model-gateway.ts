@@ -5,6 +5,7 @@ import { canonicalJson, sha256Hex } from '../core/hash.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
 import { type Db } from '../platform/db.js';
 import { Semaphore } from './concurrency.js';
+import { SharedRateLimiter } from './rate-limiter.js';
 
 export interface ModelCallRequest {
   runId: string;
@@ -18,6 +19,8 @@ export interface ModelCallRequest {
   temperature?: number;
   seed?: number;
   maxTokens?: number;
+  /** Checks a reply's shape; a message means malformed output, retried like a provider fault. */
+  validate?: (content: string) => string | undefined;
 }
 
 export interface ModelCallResult {
@@ -59,11 +62,14 @@ export function costOf(endpoint: ModelSpec, promptTokens: number, completionToke
 export class ModelGateway {
   private readonly clients = new Map<string, OpenAI>();
   private readonly limits = new Map<string, Semaphore>();
+  private readonly limiter: SharedRateLimiter;
 
   constructor(
     private readonly db: Db,
     private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  ) {
+    this.limiter = new SharedRateLimiter(db);
+  }
 
   async call(req: ModelCallRequest): Promise<ModelCallResult> {
     const key = requestKey(req);
@@ -85,7 +91,7 @@ export class ModelGateway {
       await this.recordCall(req, key, result);
       return result;
     }
-    const result = await this.limiter(req).run(() => this.send(req));
+    const result = await this.concurrency(req).run(() => this.send(req));
     await this.db.query(
       `INSERT INTO response_cache (key, model, request, response, prompt_tokens, completion_tokens)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING`,
@@ -121,7 +127,7 @@ export class ModelGateway {
     );
   }
 
-  private limiter(req: ModelCallRequest): Semaphore {
+  private concurrency(req: ModelCallRequest): Semaphore {
     const id = `${req.endpoint.baseUrl}|${req.endpoint.model}`;
     let limiter = this.limits.get(id);
     if (!limiter) {
@@ -155,31 +161,102 @@ export class ModelGateway {
   }
 
   private async send(req: ModelCallRequest): Promise<ModelCallResult> {
-    const started = performance.now();
-    try {
-      const completion = await this.client(req.endpoint, req.modelName).chat.completions.create({
-        model: req.endpoint.model,
-        messages: req.messages,
-        temperature: req.temperature ?? req.endpoint.temperature,
-        ...(req.seed !== undefined ? { seed: req.seed } : {}),
-        ...((req.maxTokens ?? req.endpoint.maxTokens) ? { max_tokens: req.maxTokens ?? req.endpoint.maxTokens } : {}),
-        ...(req.responseFormat ? { response_format: req.responseFormat as never } : {}),
-      });
-      const content = completion.choices[0]?.message.content ?? '';
-      const promptTokens = completion.usage?.prompt_tokens ?? 0;
-      const completionTokens = completion.usage?.completion_tokens ?? 0;
-      return {
-        content,
-        promptTokens,
-        completionTokens,
-        latencyMs: Math.round(performance.now() - started),
-        costUsd: costOf(req.endpoint, promptTokens, completionTokens),
-        cached: false,
-      };
-    } catch (err) {
-      throw classifyProviderError(err, req);
+    const key = `${req.endpoint.baseUrl.replace(/\/$/, '')}|${req.endpoint.model}`;
+    const limits = {
+      ...(req.endpoint.rpm ? { rpm: req.endpoint.rpm } : {}),
+      ...(req.endpoint.tpm ? { tpm: req.endpoint.tpm } : {}),
+    };
+    const estimate = estimateTokens(req);
+    let failures = 0;
+    let throttles = 0;
+    for (;;) {
+      await this.limiter.acquire(key, limits, estimate);
+      const started = performance.now();
+      try {
+        const completion = await this.client(req.endpoint, req.modelName).chat.completions.create({
+          model: req.endpoint.model,
+          messages: req.messages,
+          temperature: req.temperature ?? req.endpoint.temperature,
+          ...(req.seed !== undefined ? { seed: req.seed } : {}),
+          ...((req.maxTokens ?? req.endpoint.maxTokens) ? { max_tokens: req.maxTokens ?? req.endpoint.maxTokens } : {}),
+          ...(req.responseFormat ? { response_format: req.responseFormat as never } : {}),
+        });
+        const content = completion.choices[0]?.message.content ?? '';
+        const promptTokens = completion.usage?.prompt_tokens ?? 0;
+        const completionTokens = completion.usage?.completion_tokens ?? 0;
+        await this.limiter.correctTokens(key, limits, estimate, promptTokens + completionTokens);
+        const result: ModelCallResult = {
+          content,
+          promptTokens,
+          completionTokens,
+          latencyMs: Math.round(performance.now() - started),
+          costUsd: costOf(req.endpoint, promptTokens, completionTokens),
+          cached: false,
+        };
+        const cutOff =
+          completion.choices[0]?.finish_reason === 'length'
+            ? 'the reply was cut off (finish_reason "length")'
+            : undefined;
+        const problem = cutOff ?? req.validate?.(content);
+        // A malformed or cut-off reply is asked for again; if it keeps coming, it is the model's answer.
+        if (problem === undefined || failures >= req.endpoint.maxRetries) return result;
+        throw new MalformedOutputError(problem);
+      } catch (err) {
+        const failure = classifyProviderError(err, req);
+        if (failure instanceof ApplicationFailure && failure.nonRetryable) throw failure;
+        if (err instanceof APIError && err.status === 429) {
+          if (++throttles > MAX_THROTTLES) throw failure;
+          await this.limiter.backOff(key, retryAfterMs(err as { headers?: unknown }) ?? backoffMs(throttles));
+          continue;
+        }
+        if (++failures > req.endpoint.maxRetries) throw failure;
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(failures)));
+      }
     }
   }
+}
+
+/** A reply that does not have the shape the request demanded (e.g. cut-off JSON): worth asking again, never cached. */
+export class MalformedOutputError extends Error {
+  override name = 'MalformedOutputError';
+}
+
+/** 429s are the provider pacing us, not failures; this many in a row for one call means something is wrong. */
+const MAX_THROTTLES = 30;
+
+/** Jittered exponential back-off: 0.5 s, 1 s, 2 s, ... up to 20 s, each between half and all of that. */
+export function backoffMs(attempt: number): number {
+  const ceiling = Math.min(20_000, 500 * 2 ** (attempt - 1));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** Retry-After (seconds or HTTP date), retry-after-ms, or x-ratelimit-reset-requests ("1.5s", "250ms"). */
+export function retryAfterMs(err: { headers?: unknown }): number | undefined {
+  const headers = err.headers as { get?: (name: string) => string | null } | Record<string, string> | undefined;
+  const get = (name: string): string | null | undefined => {
+    if (!headers) return undefined;
+    if (typeof headers.get === 'function') return (headers as { get: (n: string) => string | null }).get(name);
+    return (headers as Record<string, string>)[name];
+  };
+  const ms = Number(get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const after = get('retry-after');
+  if (after) {
+    const seconds = Number(after);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(after);
+    if (Number.isFinite(date)) return Math.max(0, date - Date.now());
+  }
+  const reset = get('x-ratelimit-reset-requests');
+  const match = reset ? /^([\d.]+)(ms|s)?$/.exec(reset) : null;
+  if (match) return Number(match[1]) * (match[2] === 'ms' ? 1 : 1000);
+  return undefined;
+}
+
+/** Tokens a request will use, before the provider says: about four characters a token, plus the answer. */
+export function estimateTokens(req: ModelCallRequest): number {
+  const chars = req.messages.reduce((n, m) => n + m.content.length, 0);
+  return Math.ceil(chars / 4) + (req.maxTokens ?? req.endpoint.maxTokens ?? 256);
 }
 
 /** 400/401/403/404 will not get better by retrying: fail the activity for good, saying why. */
@@ -191,5 +268,6 @@ export function classifyProviderError(err: unknown, req: Pick<ModelCallRequest, 
       `ProviderRejected${status}`,
     );
   }
-  return err instanceof Error ? err : new Error(String(err));
+  const message = err instanceof Error ? err.message : String(err);
+  return new Error(`model "${req.modelName}" (${req.endpoint.model} at ${req.endpoint.baseUrl}): ${message}`);
 }

@@ -8,8 +8,9 @@ import { operatorFromName } from '../core/operators/registry.js';
 import { Rng } from '../core/rng.js';
 import type { OperatorName } from '../core/task/search-spec.js';
 import { mapBounded } from './concurrency.js';
+import { withHeartbeat } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
-import { loadGenome, modelForRole } from './evaluate.js';
+import { expectJson, loadGenome, modelForRole } from './evaluate.js';
 import { externalScorer } from './metric-scorer.js';
 import type { ModelGateway } from './model-gateway.js';
 import type { RunStore } from './run-store.js';
@@ -33,7 +34,9 @@ const BOOTSTRAP_TRIES = 4;
  * (or a concurrent proposal of the same child) harmless.
  */
 export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gateway: ModelGateway) {
-  return async function proposeCandidate(input: ProposeInput): Promise<ProposalResult> {
+  return (input: ProposeInput): Promise<ProposalResult> => withHeartbeat(() => proposeCandidate(input));
+
+  async function proposeCandidate(input: ProposeInput): Promise<ProposalResult> {
     const { runId, generation, operator: name } = input;
     const spec = await store.spec(runId);
     const operator = operatorFromName(name);
@@ -148,6 +151,7 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
           messages: renderTaskMessages(parent, spec.signature, demos, example.inputs),
           ...(responseFormat ? { responseFormat: responseFormat as unknown as Record<string, unknown> } : {}),
           temperature: 0,
+          ...(responseFormat ? { validate: expectJson } : {}),
         });
         const parsed = parseModelOutput(reply.content, spec.signature);
         if (!parsed.ok) return undefined;
@@ -170,5 +174,5 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
       });
       return traces.filter((t): t is Extract<Demo, { kind: 'trace' }> => t !== undefined);
     }
-  };
+  }
 }

@@ -9,7 +9,9 @@ async function main(): Promise<void> {
   const applied = await migrateUp(config);
   const where = `${describeDatabaseUrl(config.DATABASE_URL)} schema ${config.PROMPTEVO_DB_SCHEMA}`;
   console.error(
-    applied.length > 0 ? `[promptevo] migrations applied to ${where}: ${applied.join(', ')}` : `[promptevo] database up to date (${where})`,
+    applied.length > 0
+      ? `[promptevo] migrations applied to ${where}: ${applied.join(', ')}`
+      : `[promptevo] database up to date (${where})`,
   );
 }
 

@@ -58,6 +58,16 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   // 1. Evaluate any parent not yet scored on the full validation split (the seed, in generation 0).
   let population = input.population;
   const unscored = population.filter((m) => m.scores.length !== valIds.length);
+  if (unscored.length > 0 && !waveFits(input.budget, spend, unscored.length * valIds.length)) {
+    setCurrentDetails('Budget used up before the parents could be scored');
+    return {
+      population,
+      rngState: rng.getState(),
+      stats: emptyStats(generation, population),
+      spend,
+      budgetExhausted: true,
+    };
+  }
   if (unscored.length > 0) {
     step('evaluating', `Evaluating ${unscored.length} unscored parent(s) on ${valIds.length} validation examples`);
     const scored = await evaluateFully(unscored.map((m) => m.hash));
@@ -176,6 +186,21 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     );
     return new Map(results.map((r) => [r.hash, r]));
   }
+}
+
+function emptyStats(generation: number, population: Member[]): GenerationResult['stats'] {
+  const best = population[0];
+  return {
+    generation,
+    proposed: 0,
+    rejected: 0,
+    screened: 0,
+    promoted: 0,
+    bestHash: best?.hash ?? '',
+    bestScore: best?.score ?? 0,
+    meanScore: 0,
+    operators: {},
+  };
 }
 
 function short(hash: string): string {

@@ -15,7 +15,7 @@ import {
   ParentClosePolicy,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { budgetExhausted } from '../core/engine/budget-gate.js';
+import { budgetExhausted, waveFits } from '../core/engine/budget-gate.js';
 import {
   maxSpend,
   zeroSpend,
@@ -66,6 +66,8 @@ export interface RunState {
   paused: boolean;
   stopRequested: boolean;
   sinceImprovement: number;
+  /** Bumped by every extendBudget, so a run waiting for more budget sees it arrive. */
+  budgetVersion: number;
 }
 
 export interface RunStatusView {
@@ -86,7 +88,8 @@ export interface RunStatusView {
 export interface ScoredProgram {
   hash: string;
   operator: string;
-  val: number;
+  /** Mean validation score; null only when the budget ran out before the seed was scored. */
+  val: number | null;
   /** Held-out test score; null when the budget ran out before test scoring. */
   test: number | null;
 }
@@ -124,6 +127,7 @@ export async function optimizationRun(input: RunInput, carried?: RunState): Prom
     paused: false,
     stopRequested: false,
     sinceImprovement: 0,
+    budgetVersion: 0,
   };
 
   const status = (): RunStatus => (state.phase === 'done' ? 'completed' : state.paused ? 'paused' : 'running');
@@ -134,6 +138,7 @@ export async function optimizationRun(input: RunInput, carried?: RunState): Prom
     extendBudgetUpdate,
     (delta) => {
       state.budget = extendBudget(state.budget, delta);
+      state.budgetVersion++;
       return state.budget;
     },
     { validator: validateBudgetDelta },
@@ -179,16 +184,30 @@ export async function optimizationRun(input: RunInput, carried?: RunState): Prom
   const prepared = state.prepared;
   const seedHash = state.seedHash ?? '';
 
+  /** Waits (up to search.budgetWaitSeconds) for extendBudget; true when the run may go on. */
+  const awaitBudgetExtension = async (): Promise<boolean> => {
+    if (search.budgetWaitSeconds <= 0) return false;
+    const version = state.budgetVersion;
+    state.phase = 'awaiting_budget';
+    setCurrentDetails(`Budget used up; waiting up to ${search.budgetWaitSeconds}s for "extendBudget"`);
+    publish();
+    const extended = await condition(
+      () => state.budgetVersion !== version || state.stopRequested,
+      search.budgetWaitSeconds * 1000,
+    );
+    return extended && !state.stopRequested;
+  };
+
   let exhausted = false;
-  while (state.generation < search.generations && !state.stopRequested && !exhausted) {
+  while (state.generation < search.generations && !state.stopRequested) {
     if (state.paused) {
       setCurrentDetails(`Paused after generation ${state.generation}; signal "resume" to go on`);
       await condition(() => !state.paused || state.stopRequested);
       if (state.stopRequested) break;
     }
-    if (budgetExhausted(state.budget, state.spend)) {
-      exhausted = true;
-      break;
+    if (exhausted || budgetExhausted(state.budget, state.spend)) {
+      exhausted = !(await awaitBudgetExtension());
+      if (exhausted) break;
     }
     const generation = state.generation + 1;
     state.phase = generation === 0 ? 'seeding' : 'evolving';
@@ -252,19 +271,23 @@ export async function optimizationRun(input: RunInput, carried?: RunState): Prom
   setCurrentDetails('Scoring finalists on the test split');
   publish();
   const finalistMembers = state.population.slice(0, FINALISTS);
-  const seedMember = await acts.evaluateCandidate({
-    runId,
-    generation: state.generation,
-    hash: seedHash,
-    role: 'dev',
-    exampleIds: prepared.valIds,
-    purpose: 'validate',
-  });
-  state.spend = maxSpend(state.spend, seedMember.spend);
+  // The seed was scored on validation in generation 0; this reads it back (from PostgreSQL, no model call).
+  const seedVal = waveFits(state.budget, state.spend, prepared.valIds.length)
+    ? (
+        await acts.evaluateCandidate({
+          runId,
+          generation: state.generation,
+          hash: seedHash,
+          role: 'dev',
+          exampleIds: prepared.valIds,
+          purpose: 'validate',
+        })
+      ).mean
+    : (state.population.find((m) => m.hash === seedHash)?.score ?? null);
   const programs: ScoredProgram[] = [];
-  for (const member of [{ hash: seedHash, operator: 'seed', score: seedMember.mean }, ...finalistMembers]) {
+  for (const member of [{ hash: seedHash, operator: 'seed', score: seedVal }, ...finalistMembers]) {
     let test: number | null = null;
-    if (!budgetExhausted(state.budget, state.spend)) {
+    if (waveFits(state.budget, state.spend, prepared.testIds.length)) {
       const evaluated = await acts.evaluateCandidate({
         runId,
         generation: state.generation,
@@ -304,7 +327,7 @@ export async function optimizationRun(input: RunInput, carried?: RunState): Prom
   await acts.finalizeRun({ runId, status: finalStatus, result });
   state.phase = 'done';
   setCurrentDetails(
-    `Done: best ${best.hash.slice(0, 12)} val ${best.val.toFixed(3)} test ${best.test?.toFixed(3) ?? 'n/a'}`,
+    `Done: best ${best.hash.slice(0, 12)} val ${best.val?.toFixed(3) ?? 'n/a'} test ${best.test?.toFixed(3) ?? 'n/a'}`,
   );
   publish();
   return result;

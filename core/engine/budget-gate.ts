@@ -15,8 +15,9 @@ export function budgetExhausted(budget: Budget, spend: Spend): boolean {
  */
 export function waveFits(budget: Budget, spend: Spend, calls: number): boolean {
   if (budgetExhausted(budget, spend)) return false;
-  const perCallTokens = spend.calls > 0 ? spend.tokens / spend.calls : 0;
-  const perCallUsd = spend.calls > 0 ? spend.costUsd / spend.calls : 0;
+  // Calls differ in size (meta prompts are long): half again the average keeps a wave inside.
+  const perCallTokens = spend.calls > 0 ? (1.5 * spend.tokens) / spend.calls : 0;
+  const perCallUsd = spend.calls > 0 ? (1.5 * spend.costUsd) / spend.calls : 0;
   if (budget.calls !== undefined && spend.calls + calls > budget.calls) return false;
   if (budget.tokens !== undefined && spend.tokens + perCallTokens * calls > budget.tokens) return false;
   if (budget.usd !== undefined && spend.costUsd + perCallUsd * calls > budget.usd) return false;

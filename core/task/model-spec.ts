@@ -10,8 +10,10 @@ export const modelSpecSchema = z.strictObject({
     .string()
     .regex(ENV_VAR_NAME, 'must be the NAME of an environment variable (like OPENAI_API_KEY), not the key itself')
     .optional(),
-  rpm: z.number().int().positive().default(60),
-  tpm: z.number().int().positive().default(100_000),
+  /** Requests per minute the provider allows; unset means no limit is enforced here. */
+  rpm: z.number().int().positive().optional(),
+  /** Tokens per minute (prompt + completion); unset means no limit. */
+  tpm: z.number().int().positive().optional(),
   maxConcurrency: z.number().int().positive().default(4),
   timeoutMs: z.number().int().positive().default(60_000),
   maxRetries: z.number().int().nonnegative().default(5),

@@ -45,6 +45,8 @@ export const searchSpecSchema = z
     maxDemos: z.number().int().nonnegative().default(8),
     budget: budgetSpecSchema.default({}),
     seed: z.number().int().default(0),
+    /** How long a run whose budget ran out waits for an extension (extendBudget) before it finishes. */
+    budgetWaitSeconds: z.number().int().nonnegative().default(0),
     stop: z
       .strictObject({
         /** Stop once the best validation score reaches this. */

@@ -64,7 +64,7 @@ describe('model server API', () => {
         },
       },
     });
-    const parsed = JSON.parse(completion.choices[0]!.message.content!);
+    const parsed = JSON.parse(completion.choices[0]!.message.content!) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual(['reasoning', 'team', 'confidence']);
     expect(parsed.team).toBe('Shipping');
     expect(typeof parsed.reasoning).toBe('string');
@@ -157,9 +157,12 @@ describe('model server API', () => {
       body,
       `${server.url}/v1/chat/completions`,
     ]);
-    const parsed = JSON.parse(stdout);
-    expect(parsed.choices[0].message.role).toBe('assistant');
-    expect(JSON.parse(parsed.choices[0].message.content)).toEqual({ label: 'technical' });
+    const parsed = JSON.parse(stdout) as {
+      choices: { message: { role: string; content: string } }[];
+      usage: { total_tokens: number };
+    };
+    expect(parsed.choices[0]!.message.role).toBe('assistant');
+    expect(JSON.parse(parsed.choices[0]!.message.content)).toEqual({ label: 'technical' });
     expect(parsed.usage.total_tokens).toBeGreaterThan(0);
   });
 

@@ -1,6 +1,6 @@
 // Input recognition and output format compliance: DSPy markers, JSON inputs, `name: value`
 // replies, and the small model's prose when the prompt gives no format guidance.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelServer } from '../../infra/model-server/server.js';
 import { clientFor, dataset, startTestServer } from './helpers.js';
@@ -59,7 +59,7 @@ describe('input recognition and output formats', () => {
       { role: 'system', content: 'Score the seller.\n\n## Output format\nReturn JSON with "rating" (0-10) and "why".' },
       { role: 'user', content: `conversation: ${dataset('seller-score', 1, 1)[0]!.inputs['conversation']}` },
     ]);
-    const parsed = JSON.parse(content);
+    const parsed = JSON.parse(content) as Record<string, unknown>;
     expect(Object.keys(parsed).sort()).toEqual(['rating', 'why']);
     expect(typeof parsed.rating).toBe('number');
   });

@@ -1,7 +1,7 @@
 // The simulated landscape is real: prompts that convey the hidden rules score clearly higher,
 // the small model scores lower than the large one, demos illustrating a rule help, and the
 // seller-score family compresses scores unless anchors push it out.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routingRules } from '../../infra/model-server/families/ticket-routing.js';
 import { readTicket, ticketText } from '../../infra/model-server/families/ticket-reader.js';

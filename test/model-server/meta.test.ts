@@ -1,5 +1,5 @@
 // Meta behaviour: rewrite / combine prompts, writing down rules that the shown failures illustrate.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchors } from '../../infra/model-server/families/seller-rules.js';
 import { readTicket } from '../../infra/model-server/families/ticket-reader.js';

@@ -27,8 +27,8 @@ export function startWorkerProcess(config: Config, extraEnv: Record<string, stri
       log += chunk.toString();
       if (log.includes('"msg":"worker started"')) resolve();
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready:\n${log}`)));
   });
   return {

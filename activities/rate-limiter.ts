@@ -1,0 +1,63 @@
+import { type Db } from '../platform/db.js';
+
+export interface EndpointLimits {
+  rpm?: number;
+  tpm?: number;
+}
+
+/** Share of the configured limit the bucket refills at: headroom for arrival jitter at the provider. */
+const RATE_HEADROOM = 0.98;
+/** Burst capacity in seconds of rate: small, so no 60-second window can exceed the limit. */
+const BURST_SECONDS = 0.2;
+const UNLIMITED = 1e12;
+
+/**
+ * Cluster-wide token buckets in PostgreSQL (`acquire_rate`), one per endpoint: every worker process
+ * asks the same row, so the limits hold however many workers run, and only the database clock counts.
+ */
+export class SharedRateLimiter {
+  constructor(private readonly db: Db) {}
+
+  /** Waits until one request and `estimatedTokens` fit; `onWait` runs while waiting (e.g. to heartbeat). */
+  async acquire(key: string, limits: EndpointLimits, estimatedTokens: number, onWait?: () => void): Promise<number> {
+    if (!limits.rpm && !limits.tpm) return 0;
+    const rpm = limits.rpm ? limits.rpm * RATE_HEADROOM : UNLIMITED;
+    const tpm = limits.tpm ? limits.tpm * RATE_HEADROOM : UNLIMITED;
+    const requestCap = Math.max(1, (rpm / 60) * BURST_SECONDS);
+    const tokenCap = Math.max(1, (tpm / 60) * BURST_SECONDS);
+    let waited = 0;
+    for (;;) {
+      const { rows } = await this.db.query<{ wait: number }>('SELECT acquire_rate($1, $2, $3, $4, $5, $6) AS wait', [
+        key,
+        rpm,
+        tpm,
+        requestCap,
+        tokenCap,
+        limits.tpm ? estimatedTokens : 0,
+      ]);
+      const wait = rows[0]?.wait ?? 0;
+      if (wait <= 0) return waited;
+      onWait?.();
+      // A little jitter spreads waiters that would otherwise all wake together.
+      const pause = Math.min(wait, 5_000) * (1 + Math.random() * 0.1);
+      waited += pause;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  /** Replaces the pre-call token estimate with what the provider reported. */
+  async correctTokens(key: string, limits: EndpointLimits, estimated: number, actual: number): Promise<void> {
+    if (!limits.tpm || actual === estimated) return;
+    await this.db.query('UPDATE rate_buckets SET tokens = tokens - $2 WHERE key = $1', [key, actual - estimated]);
+  }
+
+  /** After a 429: everyone waits `ms`, and the send rate drops by a tenth (recovering slowly). */
+  async backOff(key: string, ms: number): Promise<void> {
+    await this.db.query(
+      `UPDATE rate_buckets SET blocked_until = greatest(blocked_until, clock_timestamp() + make_interval(secs => $2 / 1000.0)),
+              rate_factor = greatest(0.5, rate_factor * 0.9)
+        WHERE key = $1`,
+      [key, ms],
+    );
+  }
+}

@@ -1,0 +1,15 @@
+// The task families the simulator knows. Order matters for detection: the more specific first.
+import type { Fields } from '../sim/field-text.js';
+import { sellerScore } from './seller-score.js';
+import { ticketRouting } from './ticket-routing.js';
+import type { Family } from './types.js';
+
+export const families: readonly Family[] = [sellerScore, ticketRouting];
+
+export function familyByName(name: string): Family | undefined {
+  return families.find((f) => f.name === name);
+}
+
+export function detectFamily(inputs: Fields): Family | undefined {
+  return families.find((f) => f.detect(inputs));
+}
