@@ -7,6 +7,7 @@ import type { GenerationStats, PreparedRun, RunInput, RunStatus, Spend } from '.
 import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { ActivityDeps } from './deps.js';
+import { checkModelAccess } from './preflight.js';
 import type { RunStore, SplitName } from './run-store.js';
 
 /** The genome a run starts from, as the task's seedPrompt describes it. */
@@ -33,6 +34,7 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
     /** Records the run, loads and validates the dataset, splits it and stores the examples. Idempotent. */
     async prepareRun(input: RunInput): Promise<PreparedRun> {
       const { runId, spec } = input;
+      await checkModelAccess(spec);
       await db.query(
         `INSERT INTO runs (id, task_name, task_file, dataset_path, spec, seed) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (id) DO NOTHING`,
@@ -135,6 +137,25 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
       );
       await db.query(`UPDATE runs SET phase = 'evolving', updated_at = now() WHERE id = $1`, [runId]);
       return { spend: await store.spend(runId) };
+    },
+
+    /** Records why a run failed; the row may not exist yet when preparation itself failed. */
+    async recordRunFailure(input: RunInput & { error: string }): Promise<void> {
+      await db.query(
+        `INSERT INTO runs (id, task_name, task_file, dataset_path, spec, seed, status, phase, result, finished_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'failed', 'done', $7, now())
+         ON CONFLICT (id) DO UPDATE SET status = 'failed', phase = 'done', result = EXCLUDED.result,
+           updated_at = now(), finished_at = now()`,
+        [
+          input.runId,
+          input.spec.name,
+          input.taskFile,
+          input.datasetPath,
+          JSON.stringify(input.spec),
+          input.spec.search.seed,
+          JSON.stringify({ error: input.error }),
+        ],
+      );
     },
 
     async finalizeRun(input: { runId: string; status: RunStatus; result: unknown }): Promise<void> {

@@ -1,4 +1,10 @@
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { WorkerCheckReport } from '../activities/doctor.js';
 import { type Config } from '../platform/config.js';
 import { doctorWorkflow, optimizationRun } from '../workflows/index.js';
@@ -97,6 +103,13 @@ export class PromptevoClient {
   }
 
   private explain(err: unknown, runId: string): Error {
+    if (err instanceof WorkflowFailedError) {
+      let cause: unknown = err.cause;
+      while (cause instanceof Error && cause.cause instanceof Error && !(cause instanceof ApplicationFailure))
+        cause = cause.cause;
+      const message = cause instanceof Error ? cause.message : err.message;
+      return new CliError(message.startsWith('run ') ? message : `run ${runId} failed: ${message}`, EXIT.runFailed);
+    }
     if (err instanceof WorkflowNotFoundError) {
       return new CliError(
         `no run "${runId}" in namespace ${this.config.TEMPORAL_NAMESPACE}; \`promptevo list\` shows recent runs`,

@@ -13,6 +13,10 @@ import {
   allHandlersFinished,
   workflowInfo,
   ParentClosePolicy,
+  ApplicationFailure,
+  ContinueAsNew,
+  isCancellation,
+  TemporalFailure,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { budgetExhausted, waveFits } from '../core/engine/budget-gate.js';
@@ -114,6 +118,24 @@ const FINALISTS = 3;
 const MAX_HISTORY_EVENTS = 8_000;
 
 export async function optimizationRun(input: RunInput, carried?: RunState): Promise<RunResult> {
+  try {
+    return await evolve(input, carried);
+  } catch (err) {
+    if (isCancellation(err) || err instanceof ContinueAsNew) throw err;
+    // The run is over: say so in PostgreSQL with the root cause, then fail with the same message.
+    const message = rootCauseMessage(err);
+    await acts.recordRunFailure({ ...input, error: message });
+    throw ApplicationFailure.nonRetryable(`run ${input.runId} failed: ${message}`, 'RunFailed');
+  }
+}
+
+function rootCauseMessage(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof TemporalFailure && current.cause) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
+
+async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
   const { spec, runId } = input;
   const search = spec.search;
   const state: RunState = carried ?? {
@@ -130,7 +152,11 @@ export async function optimizationRun(input: RunInput, carried?: RunState): Prom
     budgetVersion: 0,
   };
 
-  const status = (): RunStatus => (state.phase === 'done' ? 'completed' : state.paused ? 'paused' : 'running');
+  const status = (): RunStatus => {
+    if (state.phase === 'done') return 'completed';
+    if (state.phase === 'awaiting_budget') return 'budget_exhausted';
+    return state.paused ? 'paused' : 'running';
+  };
   setHandler(pauseSignal, () => void (state.paused = true));
   setHandler(resumeSignal, () => void (state.paused = false));
   setHandler(stopSignal, () => void (state.stopRequested = true));
@@ -262,7 +288,7 @@ export async function optimizationRun(input: RunInput, carried?: RunState): Prom
     if (search.stop.patience !== undefined && state.sinceImprovement >= search.stop.patience) break;
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
       await condition(allHandlersFinished);
-      return continueAsNew<typeof optimizationRun>(input, state);
+      return await continueAsNew<typeof optimizationRun>(input, state);
     }
   }
 

@@ -46,6 +46,9 @@ export async function startModelServer(
       });
     }
     if (req.method === 'GET' && path === '/v1/models') {
+      if (config.apiKey && req.headers.authorization !== `Bearer ${config.apiKey}`) {
+        throw new ApiError(401, 'Incorrect or missing API key.', 'authentication_error', null, 'invalid_api_key');
+      }
       const data = [...runtimes.keys()].map((id) => ({ id, object: 'model', created, owned_by: 'promptevo-local' }));
       return sendJson(res, 200, { object: 'list', data });
     }
