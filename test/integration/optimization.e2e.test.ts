@@ -27,6 +27,10 @@ describe('optimization run end to end', () => {
   });
 
   it('beats the seed prompt on the held-out test split by at least 0.15 accuracy', () => {
+    console.info(
+      `e2e: seed test ${result.baseline.test?.toFixed(3)} → best test ${result.best.test?.toFixed(3)} ` +
+        `(${result.modelCalls} paid calls, $${result.costUsd.toFixed(4)})`,
+    );
     expect(result.status).toBe('completed');
     expect(result.baseline.test).not.toBeNull();
     expect(result.best.test).not.toBeNull();
