@@ -18,7 +18,7 @@ export function pointAt(baseUrl: string, overrides: Record<string, unknown> = {}
     ...spec,
     models: Object.fromEntries(
       Object.entries(spec.models).map(([name, model]) => [name, { ...model, baseUrl, ...overrides }]),
-    ) as TaskSpec['models'],
+    ),
   });
 }
 
