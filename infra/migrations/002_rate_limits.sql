@@ -21,7 +21,7 @@ CREATE FUNCTION acquire_rate(p_key text, p_rpm double precision, p_tpm double pr
 RETURNS double precision LANGUAGE plpgsql AS $$
 DECLARE
   b rate_buckets;
-  now_ts timestamptz := clock_timestamp();
+  now_ts timestamptz;
   elapsed_ms double precision;
   rpm double precision;
   tpm double precision;
@@ -29,9 +29,12 @@ DECLARE
   tok double precision;
   tok_cap double precision := greatest(p_tok_cap, p_cost_tokens);
 BEGIN
-  INSERT INTO rate_buckets (key, requests, tokens, updated_at) VALUES (p_key, p_req_cap, tok_cap, now_ts)
+  INSERT INTO rate_buckets (key, requests, tokens, updated_at) VALUES (p_key, p_req_cap, tok_cap, clock_timestamp())
   ON CONFLICT (key) DO NOTHING;
   SELECT * INTO b FROM rate_buckets WHERE key = p_key FOR UPDATE;
+  -- Read the clock only once the row is ours: a time taken before waiting for the lock would be
+  -- older than the last holder's and credit the same interval twice.
+  now_ts := greatest(clock_timestamp(), b.updated_at);
   IF b.blocked_until > now_ts THEN
     RETURN greatest(1, extract(epoch FROM b.blocked_until - now_ts) * 1000);
   END IF;
