@@ -10,7 +10,11 @@ import { startModelServer } from '../infra/model-server/server.js';
 import { openBenchStack, spawnWorker } from './workers.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '240' }, workers: { type: 'string', default: '3' }, rpm: { type: 'string', default: '600' } },
+  options: {
+    seconds: { type: 'string', default: '240' },
+    workers: { type: 'string', default: '3' },
+    rpm: { type: 'string', default: '600' },
+  },
 });
 const seconds = Number(values.seconds);
 const workerCount = Number(values.workers);
@@ -21,7 +25,11 @@ const server = await startModelServer(
   parseModelServerConfig({
     seed: 1,
     models: {
-      'sim-large': { backend: { type: 'simulated', size: 'large' }, latency: { meanMs: 200, jitterMs: 40 }, limits: { rpm } },
+      'sim-large': {
+        backend: { type: 'simulated', size: 'large' },
+        latency: { meanMs: 200, jitterMs: 40 },
+        limits: { rpm },
+      },
     },
   }),
   { port: 0 },

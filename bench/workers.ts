@@ -48,15 +48,19 @@ export interface WorkerProcess {
 export function spawnWorker(config: Config, extraEnv: Record<string, string> = {}): WorkerProcess {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...extraEnv };
   for (const [key, value] of Object.entries(config)) env[key] = String(value);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
       log += chunk.toString();
       if (log.includes('"msg":"worker started"')) resolve();
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`worker exited with ${code}:\n${log.slice(-2000)}`)));
   });
   return {

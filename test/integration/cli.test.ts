@@ -40,16 +40,40 @@ describe('promptevo CLI', () => {
 
   it('run --wait --json prints one JSON result whose numbers match PostgreSQL; status --json reads it back', async () => {
     const runId = `cli-${Date.now()}`;
-    const run = await cli(stack.config, ['run', 'examples/ticket-routing/task.yaml', '--wait', '--json', '--run-id', runId]);
+    const run = await cli(stack.config, [
+      'run',
+      'examples/ticket-routing/task.yaml',
+      '--wait',
+      '--json',
+      '--run-id',
+      runId,
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout) as Record<string, unknown> & { best: { test: number; hash: string }; modelCalls: number };
+    const result = JSON.parse(run.stdout) as Record<string, unknown> & {
+      best: { test: number; hash: string };
+      modelCalls: number;
+    };
     expect(Object.keys(result)).toEqual(
-      expect.arrayContaining(['runId', 'status', 'baseline', 'best', 'generations', 'modelCalls', 'cachedCalls', 'tokens', 'costUsd', 'uiUrl']),
+      expect.arrayContaining([
+        'runId',
+        'status',
+        'baseline',
+        'best',
+        'generations',
+        'modelCalls',
+        'cachedCalls',
+        'tokens',
+        'costUsd',
+        'uiUrl',
+      ]),
     );
     expect(result.runId).toBe(runId);
     expect(result.status).toBe('completed');
-    const { rows } = await stack.db.query<{ paid: string }>('SELECT count(*) FILTER (WHERE NOT cached) AS paid FROM model_calls WHERE run_id = $1', [runId]);
+    const { rows } = await stack.db.query<{ paid: string }>(
+      'SELECT count(*) FILTER (WHERE NOT cached) AS paid FROM model_calls WHERE run_id = $1',
+      [runId],
+    );
     expect(result.modelCalls).toBe(Number(rows[0]!.paid));
 
     const status = await cli(stack.config, ['status', runId, '--json']);
@@ -80,8 +104,14 @@ describe('promptevo CLI', () => {
   it('a task file with a typo and a dataset with bad rows exit 2 with every problem listed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promptevo-cli-'));
     const task = readFileSync('examples/ticket-routing/task.yaml', 'utf8');
-    writeFileSync(join(dir, 'typo.yaml'), task.replace('kind: exact_match', 'kind: exact_mach').replace('path: data.jsonl', 'path: data.jsonl'));
-    writeFileSync(join(dir, 'data.jsonl'), '{"id":"a","ticket":"hi","label":"billing"}\n{"id":"b","ticket":"x","label":"sales"}\nnot json\n');
+    writeFileSync(
+      join(dir, 'typo.yaml'),
+      task.replace('kind: exact_match', 'kind: exact_mach').replace('path: data.jsonl', 'path: data.jsonl'),
+    );
+    writeFileSync(
+      join(dir, 'data.jsonl'),
+      '{"id":"a","ticket":"hi","label":"billing"}\n{"id":"b","ticket":"x","label":"sales"}\nnot json\n',
+    );
     const typo = await cli(stack.config, ['run', join(dir, 'typo.yaml')]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/metric\.kind.*did you mean "exact_match"/);
