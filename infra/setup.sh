@@ -12,8 +12,10 @@ install_node_packages() {
   if [[ -f node_modules/.package-lock.json && node_modules/.package-lock.json -nt package-lock.json ]]; then
     log "node packages: up to date"
   else
-    log "node packages: npm ci"
-    npm ci --no-audit --no-fund --loglevel=error
+    # `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages out of the lock
+    # file, which `npm ci` then rejects as out of sync; `npm install` keeps to the lock's versions.
+    log "node packages: npm install"
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 
