@@ -2,14 +2,29 @@ import {
   ApplicationFailure,
   WorkflowFailedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
   type Client,
+  type SignalDefinition,
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { WorkerCheckReport } from '../activities/doctor.js';
 import { type Config } from '../platform/config.js';
 import { doctorWorkflow, optimizationRun } from '../workflows/index.js';
-import { statusQuery, type RunResult, type RunStatusView } from '../workflows/run.js';
-import { runWorkflowId, SA } from '../workflows/search-attributes.js';
+import {
+  extendBudgetUpdate,
+  pauseSignal,
+  resumeSignal,
+  statusQuery,
+  stopSignal,
+  type RunResult,
+  type RunStatusView,
+} from '../workflows/run.js';
+import type { Budget } from '../core/engine/types.js';
+import type { Db } from '../platform/db.js';
+import { exportProgram, type ExportedProgram } from './export.js';
+import { listRuns, type RunListEntry } from './run-list.js';
+import { loadRunDetails, renderCandidate, type RunDetails } from './run-details.js';
+import { generationWorkflowId, runWorkflowId, SA } from '../workflows/search-attributes.js';
 import { CliError, EXIT, temporalUiUrl } from './connection.js';
 import { loadTaskFile, type LoadedTask } from './task-file.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
@@ -31,7 +46,86 @@ export class PromptevoClient {
   constructor(
     readonly temporal: Client,
     readonly config: Config,
+    /** PostgreSQL, for what is stored rather than live (show, export, report); optional for start/status. */
+    readonly db?: Db,
   ) {}
+
+  private database(): Db {
+    if (!this.db)
+      throw new Error('this PromptevoClient was created without a database pool; pass one to read stored runs');
+    return this.db;
+  }
+
+  list(limit = 20, task?: string): Promise<RunListEntry[]> {
+    return listRuns(this.temporal, limit, task);
+  }
+
+  show(runId: string): Promise<RunDetails> {
+    return loadRunDetails(this.database(), runId);
+  }
+
+  async pause(runId: string): Promise<void> {
+    await this.signal(runId, pauseSignal);
+  }
+
+  async resume(runId: string): Promise<void> {
+    await this.signal(runId, resumeSignal);
+  }
+
+  /** Finish the current generation, then score the finalists and finish. */
+  async stop(runId: string): Promise<void> {
+    await this.signal(runId, stopSignal);
+  }
+
+  /** Cancel at once: in-flight activities are abandoned, nothing is finalized. */
+  async cancel(runId: string): Promise<void> {
+    try {
+      await this.run(runId).cancel();
+    } catch (err) {
+      throw this.explain(err, runId);
+    }
+  }
+
+  async extendBudget(runId: string, delta: Budget): Promise<Budget> {
+    try {
+      return await this.run(runId).executeUpdate(extendBudgetUpdate, { args: [delta] });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause) throw new CliError(err.cause.message, EXIT.usage);
+      throw this.explain(err, runId);
+    }
+  }
+
+  uiUrl(runId: string, generation?: number): string {
+    return temporalUiUrl(
+      this.config,
+      generation === undefined ? runWorkflowId(runId) : generationWorkflowId(runId, generation),
+    );
+  }
+
+  /** The winning program (or the candidate `hash`) as a runtime loads it. */
+  async exportProgram(runId: string, hash?: string): Promise<ExportedProgram> {
+    const details = await this.show(runId);
+    const target = hash ?? details.best?.hash;
+    if (!target) throw new CliError(`run ${runId} has no evaluated candidate yet`, EXIT.notFound);
+    const candidate = await renderCandidate(this.database(), runId, details.spec, target);
+    const result = details.result && 'best' in details.result ? details.result : undefined;
+    const scored = result
+      ? [result.best, ...result.finalists, result.baseline].find((p) => p.hash === target)
+      : undefined;
+    const fromGenerations = details.generations.filter((g) => g.bestHash === target).at(-1);
+    return exportProgram(this.database(), runId, details.spec, target, candidate.genome, {
+      val: scored?.val ?? fromGenerations?.bestScore ?? null,
+      test: scored?.test ?? null,
+    });
+  }
+
+  private async signal(runId: string, signal: SignalDefinition<[], string>): Promise<void> {
+    try {
+      await this.run(runId).signal(signal);
+    } catch (err) {
+      throw this.explain(err, runId);
+    }
+  }
 
   /** Validates the task file and its dataset, then starts an optimization run. */
   async startRun(taskPath: string, options: StartRunOptions = {}): Promise<StartedRun> {

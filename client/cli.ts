@@ -1,8 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { PromptevoClient } from './api.js';
-import { CliError, connectClient, EXIT } from './connection.js';
-import type { RunResult, RunStatusView } from '../workflows/run.js';
+import { CliError, connectClient, EXIT, temporalUiUrl } from './connection.js';
+import { generationWorkflowId, runWorkflowId } from '../workflows/search-attributes.js';
+import { writeFileSync } from 'node:fs';
+import { createPool } from '../platform/db.js';
+import { toDspyJson } from './export.js';
+import { watchRun } from './watch.js';
+import { scaffoldTask } from './init.js';
+import { formatDetails, formatList, formatResult, formatStatus } from './format.js';
 
 function print(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
@@ -11,11 +17,19 @@ function print(json: boolean, value: unknown, human: () => string): void {
 async function withClient<T>(fn: (client: PromptevoClient) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const temporal = await connectClient(config);
+  const db = createPool(config, 2);
   try {
-    return await fn(new PromptevoClient(temporal, config));
+    return await fn(new PromptevoClient(temporal, config, db));
   } finally {
     await temporal.connection.close();
+    await db.end();
   }
+}
+
+function parseAmount(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`expected a positive amount, got "${value}"`, EXIT.usage);
+  return n;
 }
 
 function parseInteger(value: string): number {
@@ -24,30 +38,21 @@ function parseInteger(value: string): number {
   return n;
 }
 
-const score = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
-
-function formatResult(r: RunResult): string {
-  return [
-    `run ${r.runId}: ${r.status} after ${r.generations} generation(s)`,
-    `  baseline (seed)  val ${score(r.baseline.val)}  test ${score(r.baseline.test)}  ${r.baseline.hash.slice(0, 12)}`,
-    `  best             val ${score(r.best.val)}  test ${score(r.best.test)}  ${r.best.hash.slice(0, 12)} (${r.best.operator})`,
-    `  model calls ${r.modelCalls} paid, ${r.cachedCalls} from cache; ${r.tokens} tokens; $${r.costUsd.toFixed(4)}`,
-  ].join('\n');
-}
-
-function formatStatus(s: RunStatusView): string {
-  return [
-    `run ${s.runId} (${s.task}): ${s.status}, phase ${s.phase}, generation ${Math.max(0, s.generation)}/${s.generations}`,
-    `  best ${s.best ? `${score(s.best.score)} ${s.best.hash.slice(0, 12)}` : 'n/a'}  mean ${score(s.meanScore)}`,
-    `  spend: ${s.spend.calls} calls (+${s.spend.cachedCalls} cached), ${s.spend.tokens} tokens, $${s.spend.costUsd.toFixed(4)}`,
-  ].join('\n');
-}
-
 export function buildProgram(): Command {
   const program = new Command('promptevo')
     .description('Distributed, durable genetic meta-prompt optimizer on Temporal')
     .exitOverride()
     .showHelpAfterError();
+
+  program
+    .command('init')
+    .description('scaffold a task file and a sample dataset to edit into your own task')
+    .argument('[dir]', 'directory to create them in', '.')
+    .option('--name <name>', 'task name', 'my-task')
+    .action((dir: string, opts: { name: string }) => {
+      const files = scaffoldTask(dir, opts.name);
+      process.stdout.write(`created ${files.join(' and ')}\nrun it with: promptevo run ${files[0]} --wait\n`);
+    });
 
   program
     .command('run')
@@ -83,6 +88,99 @@ export function buildProgram(): Command {
     .action(async (runId: string, opts: { json?: boolean }) => {
       const status = await withClient((c) => c.status(runId));
       print(!!opts.json, status, () => formatStatus(status));
+    });
+
+  program
+    .command('list')
+    .description('recent runs with status, best score and spend')
+    .option('--limit <n>', 'how many', parseInteger, 20)
+    .option('--task <name>', 'only runs of this task')
+    .option('--json', 'print JSON')
+    .action(async (opts: { limit: number; task?: string; json?: boolean }) => {
+      const runs = await withClient((c) => c.list(opts.limit, opts.task));
+      print(!!opts.json, runs, () => formatList(runs));
+    });
+
+  program
+    .command('watch')
+    .description('live progress of a run until it ends (a progress bar in a terminal, plain lines when piped)')
+    .argument('<runId>')
+    .option('--interval <ms>', 'how often to look', parseInteger, 500)
+    .action(async (runId: string, opts: { interval: number }) => {
+      await withClient((c) => watchRun(c, runId, process.stdout, opts.interval));
+    });
+
+  program
+    .command('show')
+    .description('one run: config, generations, spend by model, and the best program as the messages it sends')
+    .argument('<runId>')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, opts: { json?: boolean }) => {
+      const details = await withClient((c) => c.show(runId));
+      print(!!opts.json, details, () => formatDetails(details));
+    });
+
+  for (const [name, description] of [
+    ['pause', 'pause a run after its current generation'],
+    ['resume', 'resume a paused run'],
+    ['stop', 'stop early: finish the current generation, then score the finalists and finish'],
+    ['cancel', 'cancel a run at once (nothing is finalized)'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<runId>')
+      .action(async (runId: string) => {
+        await withClient((c) => c[name](runId));
+        process.stdout.write(`${name}: sent to run ${runId}\n`);
+      });
+  }
+
+  program
+    .command('extend-budget')
+    .description("add to a run's budget (it continues if it was waiting for more)")
+    .argument('<runId>')
+    .option('--calls <n>', 'more model calls', parseInteger)
+    .option('--tokens <n>', 'more tokens', parseInteger)
+    .option('--usd <amount>', 'more dollars', parseAmount)
+    .option('--json', 'print JSON')
+    .action(async (runId: string, opts: { calls?: number; tokens?: number; usd?: number; json?: boolean }) => {
+      const delta = { calls: opts.calls, tokens: opts.tokens, usd: opts.usd };
+      if (Object.values(delta).every((v) => v === undefined)) {
+        throw new CliError('say how much to add: --calls, --tokens and/or --usd', EXIT.usage);
+      }
+      const budget = await withClient((c) => c.extendBudget(runId, delta));
+      print(!!opts.json, budget, () => `budget of run ${runId} is now ${JSON.stringify(budget)}`);
+    });
+
+  program
+    .command('ui')
+    .description('the Temporal UI address of a run or one of its generations')
+    .argument('<runId>')
+    .option('--generation <n>', 'a generation of the run', parseInteger)
+    .action((runId: string, opts: { generation?: number }) => {
+      const workflowId =
+        opts.generation === undefined ? runWorkflowId(runId) : generationWorkflowId(runId, opts.generation);
+      process.stdout.write(`${temporalUiUrl(loadConfig(), workflowId)}\n`);
+    });
+
+  program
+    .command('export')
+    .description('the winning program as JSON a runtime loads (or DSPy-compatible JSON for one predictor)')
+    .argument('<runId>')
+    .option('--format <format>', 'promptevo | dspy', 'promptevo')
+    .option('--hash <hash>', 'export this candidate instead of the winner')
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (runId: string, opts: { format: string; hash?: string; out?: string }) => {
+      if (opts.format !== 'promptevo' && opts.format !== 'dspy') {
+        throw new CliError(`unknown --format "${opts.format}"; use promptevo or dspy`, EXIT.usage);
+      }
+      const program = await withClient((c) => c.exportProgram(runId, opts.hash));
+      const json = `${JSON.stringify(opts.format === 'dspy' ? toDspyJson(program) : program, null, 2)}\n`;
+      if (opts.out) {
+        writeFileSync(opts.out, json);
+        process.stdout.write(`wrote ${opts.out}\n`);
+      } else process.stdout.write(json);
     });
 
   program

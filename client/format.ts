@@ -1,0 +1,105 @@
+import type { ChatMessage } from '../core/chat.js';
+import type { RunResult, RunStatusView } from '../workflows/run.js';
+import type { RunDetails } from './run-details.js';
+import type { RunListEntry } from './run-list.js';
+
+/** Human-readable renderings for the CLI; `--json` prints the underlying objects instead. */
+export const score = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
+
+export function formatResult(r: RunResult): string {
+  return [
+    `run ${r.runId}: ${r.status} after ${r.generations} generation(s)`,
+    `  baseline (seed)  val ${score(r.baseline.val)}  test ${score(r.baseline.test)}  ${r.baseline.hash.slice(0, 12)}`,
+    `  best             val ${score(r.best.val)}  test ${score(r.best.test)}  ${r.best.hash.slice(0, 12)} (${r.best.operator})`,
+    `  model calls ${r.modelCalls} paid, ${r.cachedCalls} from cache; ${r.tokens} tokens; $${r.costUsd.toFixed(4)}`,
+  ].join('\n');
+}
+
+export function formatStatus(s: RunStatusView): string {
+  return [
+    `run ${s.runId} (${s.task}): ${s.status}, phase ${s.phase}, generation ${Math.max(0, s.generation)}/${s.generations}`,
+    `  best ${s.best ? `${score(s.best.score)} ${s.best.hash.slice(0, 12)}` : 'n/a'}  mean ${score(s.meanScore)}`,
+    `  spend: ${s.spend.calls} calls (+${s.spend.cachedCalls} cached), ${s.spend.tokens} tokens, $${s.spend.costUsd.toFixed(4)}`,
+  ].join('\n');
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function formatList(entries: RunListEntry[]): string {
+  if (entries.length === 0) return 'no runs yet; start one with `promptevo run <task.yaml>`';
+  return table(
+    ['RUN', 'TASK', 'STATUS', 'PHASE', 'GEN', 'BEST', 'SPEND $', 'STARTED'],
+    entries.map((e) => [
+      e.runId,
+      e.task,
+      e.workflowStatus.toLowerCase(),
+      e.phase ?? '',
+      e.generation === null ? '' : String(e.generation),
+      score(e.bestScore),
+      e.spendUsd === null ? '' : e.spendUsd.toFixed(4),
+      e.startTime.replace('T', ' ').slice(0, 19),
+    ]),
+  );
+}
+
+export function formatMessages(messages: ChatMessage[]): string {
+  return messages.map((m) => `--- ${m.role} ---\n${m.content}`).join('\n');
+}
+
+export function formatDetails(d: RunDetails): string {
+  const s = d.spec.search;
+  const result = d.result && 'best' in d.result ? d.result : undefined;
+  const lines = [
+    `run ${d.runId} (${d.task}): ${d.status}, phase ${d.phase}`,
+    `  started ${d.createdAt}${d.finishedAt ? `, finished ${d.finishedAt}` : ''}`,
+    `  models: meta ${d.spec.roles.meta}, dev ${d.spec.roles.dev}, production ${d.spec.roles.production.join(', ')}`,
+    `  search: population ${s.populationSize}, ${s.generations} generations, ${s.elites} elites, ${s.selection}, minibatch ${s.minibatchSize}, seed ${s.seed}`,
+  ];
+  if (d.result && 'error' in d.result) lines.push(`  failed: ${d.result.error}`);
+  if (result) {
+    lines.push(`  seed  val ${score(result.baseline.val)}  test ${score(result.baseline.test)}`);
+    lines.push(`  best  val ${score(result.best.val)}  test ${score(result.best.test)}  (${result.best.operator})`);
+  }
+  lines.push('', 'generations:');
+  lines.push(
+    table(
+      ['GEN', 'BEST', 'MEAN', 'PROPOSED', 'EVALUATED', 'CALLS', 'SPEND $', 'BEST HASH'],
+      d.generations.map((g) => [
+        String(g.generation),
+        score(g.bestScore),
+        score(g.meanScore),
+        String(g.proposed),
+        String(g.promoted),
+        String(g.calls),
+        g.costUsd.toFixed(4),
+        g.bestHash.slice(0, 12),
+      ]),
+    ),
+  );
+  lines.push('', 'spend by model:');
+  lines.push(
+    table(
+      ['MODEL', 'CALLS', 'CACHED', 'TOKENS', 'SPEND $'],
+      d.spendByModel.map((m) => [
+        m.model,
+        String(m.calls),
+        String(m.cachedCalls),
+        String(m.tokens),
+        m.costUsd.toFixed(4),
+      ]),
+    ),
+  );
+  if (d.best) {
+    lines.push('', `best program ${d.best.hash.slice(0, 12)} (${d.best.operator}), as sent for a test example:`);
+    lines.push(formatMessages(d.best.messages));
+  }
+  return lines.join('\n');
+}
