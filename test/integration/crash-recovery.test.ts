@@ -62,7 +62,8 @@ describe('crash recovery', () => {
     expect(result.status).toBe('completed');
     expect(result.best.hash).toBe(uninterrupted.best.hash);
     expect(result.best.test).toBe(uninterrupted.best.test);
-    expect(crashedRequests).toBeGreaterThanOrEqual(uninterruptedRequests);
+    // Not asserted: at least as many. Two children bootstrapped from one parent may ask the same
+    // question at once, and whether the second is a cache hit depends on timing, in either run.
     expect(crashedRequests).toBeLessThanOrEqual(Math.ceil(uninterruptedRequests * 1.02));
   });
 });
