@@ -64,14 +64,17 @@ install_postgres() {
   bash "$ROOT/infra/postgres.sh" provision
 }
 
-install_chromium() {
-  # Headless Chromium renders reports and Temporal UI screenshots in tests.
-  if command -v chromium >/dev/null 2>&1; then log "chromium: $(chromium --version 2>/dev/null | head -1)"; return; fi
-  command -v apt-get >/dev/null || { log "chromium: apt-get unavailable, skipping (report screenshots need it)"; return; }
-  log "chromium: apt-get install chromium"
+install_test_tools() {
+  # Headless Chromium renders reports and Temporal UI screenshots; tmux drives `watch` in a terminal.
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+  if ((${#missing[@]} == 0)); then log "test tools: chromium and tmux present"; return; fi
+  command -v apt-get >/dev/null || die "missing ${missing[*]} and apt-get is unavailable; install them by hand"
+  log "test tools: apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 install_node_packages
@@ -79,5 +82,5 @@ ensure_venv
 install_temporal_cli
 install_gguf_model
 install_postgres
-if [[ "${PROMPTEVO_SKIP_CHROMIUM:-}" != "1" ]]; then install_chromium; fi
+if [[ "${PROMPTEVO_SKIP_TEST_TOOLS:-}" != "1" ]]; then install_test_tools; fi
 log "setup complete"

@@ -1,28 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../platform/config.js';
+import { cli } from '../support/cli.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(config: Config, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const fullEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...env };
-  for (const [key, value] of Object.entries(config)) fullEnv[key] ??= String(value);
-  Object.assign(fullEnv, env);
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/promptevo.js', ...args], { env: fullEnv }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** The `promptevo` CLI as a user runs it: a separate process, talking to the real stack. */
 describe('promptevo CLI', () => {

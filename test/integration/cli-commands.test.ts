@@ -1,0 +1,175 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExportedProgram } from '../../client/export.js';
+import { cli, cliEnv } from '../support/cli.js';
+import { startWorkerProcess, type WorkerProcess } from '../support/processes.js';
+import { openTestStack, type TestStack } from '../support/stack.js';
+
+/** The run-management commands against the real stack, each as its own process. */
+describe('promptevo run management', () => {
+  let stack: TestStack;
+  let worker: WorkerProcess;
+  let runId: string;
+  beforeAll(async () => {
+    stack = await openTestStack('cli_commands');
+    worker = startWorkerProcess(stack.config);
+    await worker.ready;
+    runId = `cli-cmd-${Date.now()}`;
+    const run = await cli(stack.config, [
+      'run',
+      'examples/ticket-routing/task.yaml',
+      '--wait',
+      '--json',
+      '--run-id',
+      runId,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await worker?.kill('SIGTERM');
+    await stack?.close();
+  });
+
+  it('list shows the run with its status, best score and spend', async () => {
+    const listed = await cli(stack.config, ['list', '--json', '--task', 'ticket-routing']);
+    expect(listed.code).toBe(0);
+    const entries = JSON.parse(listed.stdout) as {
+      runId: string;
+      workflowStatus: string;
+      bestScore: number;
+      spendUsd: number;
+    }[];
+    const entry = entries.find((e) => e.runId === runId);
+    expect(entry).toBeDefined();
+    expect(entry!.workflowStatus).toBe('COMPLETED');
+    expect(entry!.bestScore).toBeGreaterThan(0.5);
+    expect(entry!.spendUsd).toBeGreaterThan(0);
+    const human = await cli(stack.config, ['list']);
+    expect(human.stdout).toMatch(/^RUN\s+TASK\s+STATUS/m);
+    expect(human.stdout).toContain(runId);
+  });
+
+  it('show prints the config, a generations table, spend by model and the best program as real messages', async () => {
+    const shown = await cli(stack.config, ['show', runId]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/generations:\nGEN\s+BEST\s+MEAN/);
+    expect(shown.stdout.match(/^\d+\s+\d\.\d{3}/gm)).toHaveLength(6);
+    expect(shown.stdout).toMatch(/spend by model:\nMODEL/);
+    expect(shown.stdout).toMatch(/--- system ---\n## Task/);
+    expect(shown.stdout).toMatch(/--- user ---\nticket: /);
+    const json = JSON.parse((await cli(stack.config, ['show', runId, '--json'])).stdout) as {
+      generations: unknown[];
+      best: { hash: string };
+    };
+    expect(json.generations).toHaveLength(6);
+  });
+
+  it('export writes the winner as a loadable program and as DSPy JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptevo-export-'));
+    const out = join(dir, 'program.json');
+    expect((await cli(stack.config, ['export', runId, '--out', out])).code).toBe(0);
+    const program = JSON.parse(readFileSync(out, 'utf8')) as ExportedProgram;
+    const { rows } = await stack.db.query<{ result: { best: { hash: string; test: number } } }>(
+      'SELECT result FROM runs WHERE id = $1',
+      [runId],
+    );
+    expect(program.format).toBe('promptevo.program/v1');
+    expect(program.hash).toBe(rows[0]!.result.best.hash);
+    expect(program.scores.test).toBe(rows[0]!.result.best.test);
+    expect(program.system).toMatch(/^## Task/m);
+    expect(program.demos.length).toBe(program.genome.demos.length);
+
+    const dspy = JSON.parse((await cli(stack.config, ['export', runId, '--format', 'dspy'])).stdout) as {
+      self: { signature: { instructions: string; fields: { prefix: string }[] }; demos: Record<string, unknown>[] };
+    };
+    expect(dspy.self.signature.instructions).toContain(program.genome.sections.task.split('\n')[0]);
+    expect(dspy.self.signature.fields.map((f) => f.prefix)).toEqual(['Ticket:', 'Label:']);
+    expect(dspy.self.demos).toHaveLength(program.demos.length);
+
+    const bad = await cli(stack.config, ['export', runId, '--format', 'yaml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown --format "yaml"/);
+  });
+
+  it('ui prints the Temporal UI address of a run and of a generation', async () => {
+    const run = await cli(stack.config, ['ui', runId]);
+    expect(run.stdout.trim()).toBe(`${stack.config.TEMPORAL_UI_URL}/namespaces/default/workflows/run-${runId}`);
+    const gen = await cli(stack.config, ['ui', runId, '--generation', '3']);
+    expect(gen.stdout.trim()).toMatch(new RegExp(`/workflows/run-${runId}-gen-003$`));
+  });
+
+  it('pause, resume, extend-budget, stop and cancel act on a live run', async () => {
+    const live = `cli-live-${Date.now()}`;
+    const dir = mkdtempSync(join(tmpdir(), 'promptevo-live-'));
+    // A longer run so there is time to act on it.
+    const task = readFileSync('examples/ticket-routing/task.yaml', 'utf8')
+      .replace('generations: 5', 'generations: 40')
+      .replace('path: data.jsonl', `path: ${join(process.cwd(), 'examples/ticket-routing/data.jsonl')}`);
+    writeFileSync(join(dir, 'task.yaml'), task);
+    expect((await cli(stack.config, ['run', join(dir, 'task.yaml'), '--run-id', live])).code).toBe(0);
+    expect((await cli(stack.config, ['pause', live])).stdout).toContain(`pause: sent to run ${live}`);
+    const statusOf = async (): Promise<{ status: string }> =>
+      JSON.parse((await cli(stack.config, ['status', live, '--json'])).stdout) as { status: string };
+    while ((await statusOf()).status !== 'paused') await new Promise((r) => setTimeout(r, 200));
+    expect((await cli(stack.config, ['resume', live])).code).toBe(0);
+    const extended = await cli(stack.config, ['extend-budget', live, '--usd', '2', '--json']);
+    expect(extended.code).toBe(0);
+    const none = await cli(stack.config, ['extend-budget', live]);
+    expect(none.code).toBe(2);
+    expect((await cli(stack.config, ['stop', live])).code).toBe(0);
+    const stopped = (await stack.client.workflow.getHandle(`run-${live}`).result()) as {
+      status: string;
+      generations: number;
+    };
+    expect(stopped.status).toBe('stopped');
+    expect(stopped.generations).toBeLessThan(40);
+    // A second live run is cancelled outright.
+    const doomed = `cli-cancel-${Date.now()}`;
+    expect((await cli(stack.config, ['run', join(dir, 'task.yaml'), '--run-id', doomed])).code).toBe(0);
+    expect((await cli(stack.config, ['cancel', doomed])).code).toBe(0);
+    const handle = stack.client.workflow.getHandle(`run-${doomed}`);
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+  });
+
+  it('watch, in a terminal, shows a progress bar that moves while the run works', async () => {
+    const live = `cli-watch-${Date.now()}`;
+    expect((await cli(stack.config, ['run', 'examples/ticket-routing/task.yaml', '--run-id', live])).code).toBe(0);
+    const session = `promptevo-watch-${Date.now()}`;
+    const env = cliEnv(stack.config);
+    const exports = ['TEMPORAL_ADDRESS', 'TEMPORAL_TASK_QUEUE', 'PROMPTEVO_DB_SCHEMA', 'DATABASE_URL']
+      .map((k) => `${k}='${env[k]}'`)
+      .join(' ');
+    execFileSync('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '160',
+      '-y',
+      '10',
+      `${exports} ${process.execPath} bin/promptevo.js watch ${live} --interval 200; sleep 30`,
+    ]);
+    const screens = new Set<string>();
+    try {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session]).toString();
+        const bar = screen.split('\n').find((l) => l.includes('evaluations'));
+        if (bar) screens.add(bar.trim());
+        if (screen.includes(`run ${live} finished`)) break;
+        if (Date.now() > deadline) throw new Error(`watch did not finish; last screen:\n${screen}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      execFileSync('tmux', ['kill-session', '-t', session]);
+    }
+    const bars = [...screens];
+    expect(bars.length).toBeGreaterThanOrEqual(3); // the bar changed at least twice
+    expect(bars.some((b) => /gen \d+\/5/.test(b) && /█|░/.test(b))).toBe(true);
+  });
+});
