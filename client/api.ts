@@ -22,6 +22,8 @@ import {
 import type { Budget } from '../core/engine/types.js';
 import type { Db } from '../platform/db.js';
 import { exportProgram, type ExportedProgram } from './export.js';
+import { loadReportData } from './report-data.js';
+import type { RunReportData } from './report/types.js';
 import { listRuns, type RunListEntry } from './run-list.js';
 import { loadRunDetails, renderCandidate, type RunDetails } from './run-details.js';
 import { generationWorkflowId, runWorkflowId, SA } from '../workflows/search-attributes.js';
@@ -93,6 +95,11 @@ export class PromptevoClient {
       if (err instanceof WorkflowUpdateFailedError && err.cause) throw new CliError(err.cause.message, EXIT.usage);
       throw this.explain(err, runId);
     }
+  }
+
+  /** What `promptevo report` draws, from PostgreSQL. */
+  reportData(runId: string): Promise<RunReportData> {
+    return loadReportData(this.database(), this.config, runId);
   }
 
   uiUrl(runId: string, generation?: number): string {

@@ -8,6 +8,7 @@ import { createPool } from '../platform/db.js';
 import { toDspyJson } from './export.js';
 import { watchRun } from './watch.js';
 import { scaffoldTask } from './init.js';
+import { renderRunReport } from './report/render-html.js';
 import { formatDetails, formatList, formatResult, formatStatus } from './format.js';
 
 function print(json: boolean, value: unknown, human: () => string): void {
@@ -181,6 +182,17 @@ export function buildProgram(): Command {
         writeFileSync(opts.out, json);
         process.stdout.write(`wrote ${opts.out}\n`);
       } else process.stdout.write(json);
+    });
+
+  program
+    .command('report')
+    .description('one self-contained HTML report of a run: fitness and spend charts, lineage, seed vs winner per example')
+    .argument('<runId>')
+    .option('--out <file>', 'where to write it', 'report.html')
+    .action(async (runId: string, opts: { out: string }) => {
+      const html = await withClient(async (c) => renderRunReport(await c.reportData(runId)));
+      writeFileSync(opts.out, html);
+      process.stdout.write(`wrote ${opts.out} (${Math.round(html.length / 1024)} KiB)\n`);
     });
 
   program

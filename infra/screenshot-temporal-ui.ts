@@ -1,18 +1,8 @@
 // Screenshots the Temporal UI's list of a run's workflows (the run and one per generation):
 //   node --import tsx infra/screenshot-temporal-ui.ts <runId> [out.png]
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { loadConfig } from '../platform/config.js';
 
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 async function main(): Promise<void> {
   const [runId, out = 'docs/temporal-ui-generations.png'] = process.argv.slice(2);
@@ -20,10 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const query = encodeURIComponent(`PromptEvoRunId="${runId}"`);
   const url = `${config.TEMPORAL_UI_URL}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows?query=${query}`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: chromiumArgs,
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     await page.goto(url, { waitUntil: 'networkidle' });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../infra/chromium.js';
 import type { ExportedProgram } from '../../client/export.js';
 import { cli, cliEnv } from '../support/cli.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/processes.js';
@@ -92,6 +93,33 @@ describe('promptevo run management', () => {
     const bad = await cli(stack.config, ['export', runId, '--format', 'yaml']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown --format "yaml"/);
+  });
+
+  it('report writes one self-contained HTML file whose charts render in headless Chromium', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptevo-report-'));
+    const out = join(dir, 'report.html');
+    const made = await cli(stack.config, ['report', runId, '--out', out]);
+    expect(made.code, made.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain(runId);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const external: string[] = [];
+      await page.route('**/*', async (route) => {
+        if (route.request().url().startsWith('file://')) return route.continue();
+        external.push(route.request().url());
+        return route.abort();
+      });
+      await page.goto(`file://${out}`);
+      await page.waitForSelector('body[data-charts-rendered="2"]', { timeout: 30_000 });
+      expect(external).toEqual([]);
+      expect(await page.locator('canvas[data-chart="fitness"]').count()).toBe(1);
+      expect(await page.locator('canvas[data-chart="spend"]').count()).toBe(1);
+      await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('ui prints the Temporal UI address of a run and of a generation', async () => {
