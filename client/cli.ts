@@ -159,10 +159,12 @@ export function buildProgram(): Command {
     .description('the Temporal UI address of a run or one of its generations')
     .argument('<runId>')
     .option('--generation <n>', 'a generation of the run', parseInteger)
-    .action((runId: string, opts: { generation?: number }) => {
+    .option('--json', 'print JSON')
+    .action((runId: string, opts: { generation?: number; json?: boolean }) => {
       const workflowId =
         opts.generation === undefined ? runWorkflowId(runId) : generationWorkflowId(runId, opts.generation);
-      process.stdout.write(`${temporalUiUrl(loadConfig(), workflowId)}\n`);
+      const url = temporalUiUrl(loadConfig(), workflowId);
+      print(!!opts.json, { workflowId, url }, () => url);
     });
 
   program
