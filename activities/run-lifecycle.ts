@@ -166,8 +166,10 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
       );
     },
 
-    async runSpend({ runId }: { runId: string }): Promise<Spend> {
-      return store.spend(runId);
+    /** What the run has spent, in total and per model, from the call ledger. */
+    async runSpend({ runId }: { runId: string }): Promise<{ total: Spend; byModel: Record<string, Spend> }> {
+      const [total, byModel] = await Promise.all([store.spend(runId), store.spendByModel(runId)]);
+      return { total, byModel };
     },
   };
 }

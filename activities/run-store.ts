@@ -46,6 +46,29 @@ export class RunStore {
     return rows.map((r) => r.example_id);
   }
 
+  /** The same totals per model. */
+  async spendByModel(runId: string): Promise<SpendByModel> {
+    const { rows } = await this.db.query<{
+      model: string;
+      calls: string;
+      cached: string;
+      tokens: string;
+      cost: number;
+    }>(
+      `SELECT model, count(*) FILTER (WHERE NOT cached) AS calls, count(*) FILTER (WHERE cached) AS cached,
+              coalesce(sum(prompt_tokens + completion_tokens) FILTER (WHERE NOT cached), 0) AS tokens,
+              coalesce(sum(cost_usd), 0) AS cost
+         FROM model_calls WHERE run_id = $1 GROUP BY model ORDER BY model`,
+      [runId],
+    );
+    return Object.fromEntries(
+      rows.map((r) => [
+        r.model,
+        { calls: Number(r.calls), cachedCalls: Number(r.cached), tokens: Number(r.tokens), costUsd: r.cost },
+      ]),
+    );
+  }
+
   /** Totals of what the run has paid for so far (cache hits cost nothing). */
   async spend(runId: string): Promise<RunSpend> {
     const { rows } = await this.db.query<{ calls: string; cached: string; tokens: string; cost: number }>(
@@ -64,6 +87,8 @@ export class RunStore {
     };
   }
 }
+
+export type SpendByModel = Record<string, RunSpend>;
 
 export interface RunSpend {
   calls: number;

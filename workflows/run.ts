@@ -52,6 +52,7 @@ export interface GenerationSummary {
   bestHash: string;
   bestScore: number;
   meanScore: number;
+  /** Run totals once this generation finished; per-generation spend is the difference to the previous one. */
   spend: Spend;
 }
 
@@ -72,6 +73,7 @@ export interface RunState {
   sinceImprovement: number;
   /** Bumped by every extendBudget, so a run waiting for more budget sees it arrive. */
   budgetVersion: number;
+  spendByModel: Record<string, Spend>;
 }
 
 export interface RunStatusView {
@@ -84,6 +86,7 @@ export interface RunStatusView {
   best?: { hash: string; score: number };
   meanScore?: number;
   spend: Spend;
+  spendByModel: Record<string, Spend>;
   budget: Budget;
   population: { hash: string; score: number; operator: string }[];
   history: GenerationSummary[];
@@ -109,6 +112,8 @@ export interface RunResult {
   cachedCalls: number;
   tokens: number;
   costUsd: number;
+  /** Paid and cached calls, tokens and dollars per model. */
+  spendByModel: Record<string, Spend>;
   history: GenerationSummary[];
 }
 
@@ -150,6 +155,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     stopRequested: false,
     sinceImprovement: 0,
     budgetVersion: 0,
+    spendByModel: {},
   };
 
   const status = (): RunStatus => {
@@ -181,6 +187,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
       ...(best ? { best: { hash: best.hash, score: best.score } } : {}),
       ...(state.population.length > 0 ? { meanScore: mean(state.population.map((m) => m.score)) } : {}),
       spend: state.spend,
+      spendByModel: state.spendByModel,
       budget: state.budget,
       population: state.population.map((m) => ({ hash: m.hash, score: m.score, operator: m.operator })),
       history: state.summaries,
@@ -272,6 +279,9 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     state.population = result.population;
     state.rngState = result.rngState;
     state.spend = maxSpend(state.spend, result.spend);
+    const ledger = await acts.runSpend({ runId });
+    state.spend = maxSpend(state.spend, ledger.total);
+    state.spendByModel = ledger.byModel;
     state.generation = generation;
     const best = result.population[0];
     state.summaries.push({
@@ -336,7 +346,8 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
   const best = finalists[0] ?? baseline;
   const finalStatus: RunStatus = exhausted ? 'budget_exhausted' : state.stopRequested ? 'stopped' : 'completed';
   const spend = await acts.runSpend({ runId });
-  state.spend = maxSpend(state.spend, spend);
+  state.spend = maxSpend(state.spend, spend.total);
+  state.spendByModel = spend.byModel;
   const result: RunResult = {
     runId,
     status: finalStatus,
@@ -348,6 +359,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     cachedCalls: state.spend.cachedCalls,
     tokens: state.spend.tokens,
     costUsd: state.spend.costUsd,
+    spendByModel: state.spendByModel,
     history: state.summaries,
   };
   await acts.finalizeRun({ runId, status: finalStatus, result });

@@ -58,6 +58,10 @@ describe('optimization run end to end', () => {
     expect(result.tokens).toBe(Number(calls[0]!.tokens));
     expect(result.costUsd).toBeCloseTo(calls[0]!.cost, 9);
     expect(result.modelCalls).toBeGreaterThan(100);
+    const perModel = Object.values(result.spendByModel);
+    expect(perModel.reduce((n, m) => n + m.calls, 0)).toBe(result.modelCalls);
+    expect(perModel.reduce((n, m) => n + m.costUsd, 0)).toBeCloseTo(result.costUsd, 9);
+    expect(Object.keys(result.spendByModel)).toEqual(['sim-large']);
 
     // The best program's test score is the mean of its stored per-example test evaluations.
     const { rows: test } = await stack.db.query<{ mean: number; n: string }>(
