@@ -188,7 +188,9 @@ export function buildProgram(): Command {
 
   program
     .command('report')
-    .description('one self-contained HTML report of a run: fitness and spend charts, lineage, seed vs winner per example')
+    .description(
+      'one self-contained HTML report of a run: fitness and spend charts, lineage, seed vs winner per example',
+    )
     .argument('<runId>')
     .option('--out <file>', 'where to write it', 'report.html')
     .action(async (runId: string, opts: { out: string }) => {

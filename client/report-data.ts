@@ -36,12 +36,16 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
     result: RunResult | { error: string } | null;
   }>('SELECT task_name, status, created_at, finished_at, seed, spec, result FROM runs WHERE id = $1', [runId]);
   const run = runs[0];
-  if (!run) throw new CliError(`no run "${runId}" in the database; \`promptevo list\` shows recent runs`, EXIT.notFound);
+  if (!run)
+    throw new CliError(`no run "${runId}" in the database; \`promptevo list\` shows recent runs`, EXIT.notFound);
   const spec = run.spec;
   const dev = spec.roles.dev;
   const result = run.result && 'best' in run.result ? run.result : undefined;
 
-  const valSize = await db.query<{ n: string }>(`SELECT count(*) AS n FROM examples WHERE run_id = $1 AND split = 'val'`, [runId]);
+  const valSize = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM examples WHERE run_id = $1 AND split = 'val'`,
+    [runId],
+  );
   const candidates = await db.query<{
     hash: string;
     generation: number;
@@ -60,10 +64,14 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
   );
   const valByHash = new Map(candidates.rows.map((c) => [c.hash, c.val]));
 
-  const generations = await db.query<{ generation: number; population: string[]; best_score: number; mean_score: number }>(
-    'SELECT generation, population, best_score, mean_score FROM generations WHERE run_id = $1 ORDER BY generation',
-    [runId],
-  );
+  const generations = await db.query<{
+    generation: number;
+    population: string[];
+    best_score: number;
+    mean_score: number;
+  }>('SELECT generation, population, best_score, mean_score FROM generations WHERE run_id = $1 ORDER BY generation', [
+    runId,
+  ]);
   const spendByGeneration = await db.query<SpendRow & { generation: number }>(
     `SELECT generation, ${SPEND_COLUMNS} FROM model_calls WHERE run_id = $1 GROUP BY generation`,
     [runId],
@@ -112,7 +120,12 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
       finishedAt: run.finished_at?.toISOString() ?? null,
       seed: Number(run.seed),
       metric: describeMetric(spec),
-      models: Object.entries(spec.models).map(([name, m]) => ({ name, model: m.model, baseUrl: m.baseUrl, roles: rolesOf(spec, name) })),
+      models: Object.entries(spec.models).map(([name, m]) => ({
+        name,
+        model: m.model,
+        baseUrl: m.baseUrl,
+        roles: rolesOf(spec, name),
+      })),
       uiUrl: temporalUiUrl(config, runWorkflowId(runId)),
     },
     totals: spendOf(totals.rows[0]),

@@ -3,7 +3,6 @@
 import { launchChromium } from './chromium.js';
 import { loadConfig } from '../platform/config.js';
 
-
 async function main(): Promise<void> {
   const [runId, out = 'docs/temporal-ui-generations.png'] = process.argv.slice(2);
   if (!runId) throw new Error('usage: infra/screenshot-temporal-ui.ts <runId> [out.png]');
