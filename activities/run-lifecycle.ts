@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/activity';
-import { formatRowError } from '../core/data/example.js';
-import { parseDataset } from '../core/data/dataset.js';
+import { describeRowErrors, parseTaskDataset } from '../core/data/task-dataset.js';
 import { splitExamples } from '../core/data/split.js';
 import type { GenerationStats, PreparedRun, RunInput, RunStatus, Spend } from '../core/engine/types.js';
 import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.js';
@@ -51,19 +50,10 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
             'DatasetUnreadable',
           );
         }
-        const parsed = parseDataset(text, {
-          fileName: input.datasetPath,
-          format: spec.data.format,
-          signature: spec.signature,
-          mapping: spec.data.mapping,
-          idField: spec.data.idField,
-        });
+        const parsed = parseTaskDataset(text, spec, input.datasetPath);
         if (parsed.errors.length > 0) {
-          const shown = parsed.errors.slice(0, 20).map(formatRowError);
-          const more =
-            parsed.errors.length > shown.length ? `\n... and ${parsed.errors.length - shown.length} more` : '';
           throw ApplicationFailure.nonRetryable(
-            `dataset has ${parsed.errors.length} bad row(s):\n${shown.join('\n')}${more}`,
+            `dataset has ${parsed.errors.length} bad row(s):\n${describeRowErrors(parsed.errors)}`,
             'BadDataset',
           );
         }

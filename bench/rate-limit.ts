@@ -52,7 +52,7 @@ await client.startTask(task, {
 });
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 await client.run(runId).terminate('benchmark window over');
-await Promise.all(workers.map((w) => w.stop()));
+await Promise.all(workers.map((w) => w.kill('SIGTERM')));
 
 const records = server.stats.requests('sim-large');
 const t0 = (records[0]?.t ?? 0) + WARMUP_MS;

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { formatRowError } from '../core/data/example.js';
-import { parseDataset } from '../core/data/dataset.js';
+import { describeRowErrors, parseTaskDataset } from '../core/data/task-dataset.js';
 import { parseTaskSpec } from '../core/task/spec.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { CliError, EXIT } from './connection.js';
@@ -38,18 +37,10 @@ export function loadTaskFile(path: string): LoadedTask {
   } catch (err) {
     throw new CliError(`${path}: data.path: cannot read ${datasetPath} (${(err as Error).message})`, EXIT.usage);
   }
-  const parsed = parseDataset(data, {
-    fileName: spec.data.path,
-    format: spec.data.format,
-    signature: spec.signature,
-    mapping: spec.data.mapping,
-    idField: spec.data.idField,
-  });
+  const parsed = parseTaskDataset(data, spec, spec.data.path);
   if (parsed.errors.length > 0) {
-    const shown = parsed.errors.slice(0, 20).map(formatRowError);
-    const more = parsed.errors.length > 20 ? `\n... and ${parsed.errors.length - 20} more` : '';
     throw new CliError(
-      `dataset ${datasetPath} has ${parsed.errors.length} bad row(s); fix them and run again:\n${shown.join('\n')}${more}`,
+      `dataset ${datasetPath} has ${parsed.errors.length} bad row(s); fix them and run again:\n${describeRowErrors(parsed.errors)}`,
       EXIT.usage,
     );
   }

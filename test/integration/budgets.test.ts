@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
 import { extendBudgetUpdate } from '../../workflows/run.js';
-import { startWorkerProcess, type WorkerProcess } from '../support/processes.js';
+import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
 import { startExampleRun } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 

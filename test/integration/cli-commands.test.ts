@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../infra/chromium.js';
 import type { ExportedProgram } from '../../client/export.js';
 import { cli, cliEnv } from '../support/cli.js';
-import { startWorkerProcess, type WorkerProcess } from '../support/processes.js';
+import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 
 /** The run-management commands against the real stack, each as its own process. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.js';
-import { startWorkerProcess, type WorkerProcess } from '../support/processes.js';
+import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 
 /** The `promptevo` CLI as a user runs it: a separate process, talking to the real stack. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
 import type { RunResult } from '../../workflows/run.js';
-import { startWorkerProcess } from '../support/processes.js';
+import { startWorkerProcess } from '../../infra/worker-process.js';
 import { modelServerRequests, runExample, startExampleRun, waitForRow } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 

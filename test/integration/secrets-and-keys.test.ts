@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromptevoClient } from '../../client/api.js';
 import type { ModelServer } from '../../infra/model-server/server.js';
 import { pointAt, simModels, startTestModelServer, totalRequests } from '../support/model-servers.js';
-import { startWorkerProcess, type WorkerProcess } from '../support/processes.js';
+import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
 import { startExampleRun } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 

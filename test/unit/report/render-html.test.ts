@@ -4,10 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleChange, renderRunReport, winnerLineage } from '../../../client/report/render-html.js';
 import type { RunReportData } from '../../../client/report/types.js';
+import { launchChromium } from '../../../infra/chromium.js';
 
 const INJECTION = '<script>window.__injected = true</script><img src="x" onerror="window.__injected = true">';
 
@@ -176,19 +177,7 @@ describe('renderRunReport', () => {
     const file = join(dir, 'report.html');
     writeFileSync(file, html);
     const fileUrl = pathToFileURL(file).href;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('console', (msg) => {

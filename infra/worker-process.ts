@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../../platform/config.js';
+import type { Config } from '../platform/config.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -12,7 +12,7 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** A real worker process (`worker/main.ts`) for the given settings, as an operator would start it. */
+/** A real worker process (`worker/main.ts`) for the given settings, as an operator would start it (tests, benchmarks). */
 export function startWorkerProcess(config: Config, extraEnv: Record<string, string> = {}): WorkerProcess {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...extraEnv };
   for (const [key, value] of Object.entries(config)) env[key] = String(value);
