@@ -149,7 +149,7 @@ function renderCharts(data: RunReportData): string {
     outside > 0.00005
       ? ` The last point adds ${fmtUsd(outside)} spent outside the generations (scoring the finalists on the test split).`
       : '';
-  return `<section class="grid-2">
+  return `<section class="grid-2 charts">
   <div class="panel">
     <h2>Fitness per generation</h2>
     <p class="caption">Validation score of the population each generation left behind: the best, the mean and the range from worst to best.</p>
@@ -170,42 +170,54 @@ function renderLineage(data: RunReportData): string {
   }
   const byHash = new Map(data.candidates.map((c) => [c.hash, c]));
   const shown = new Set<string>();
-  const node = (hash: string): string => {
+  const chip = (hash: string): string => {
     const c = byHash.get(hash);
-    if (!c)
-      return `<li class="ref"><code>${esc(short(hash))}</code> <span class="muted">not in this report</span></li>`;
-    if (shown.has(hash)) {
-      return `<li class="ref"><span class="op op-${esc(opClass(c.operator))}">${esc(c.operator)}</span> <code>${esc(short(hash))}</code> <span class="muted">gen ${c.generation} · shown above</span></li>`;
+    return c
+      ? `<a href="#lineage-${esc(hash)}"><span class="op op-${esc(opClass(c.operator))}">${esc(c.operator)}</span> <code>${esc(short(hash))}</code></a> <span class="muted">gen ${c.generation}</span>`
+      : `<code>${esc(short(hash))}</code> <span class="muted">(not in this report)</span>`;
+  };
+  // A diamond in the ancestry (two parents sharing a grandparent) would repeat whole subtrees, so
+  // each candidate is drawn once and later mentions become links back to it. A candidate with one
+  // new parent continues its list instead of nesting, so only real branching indents: a long run
+  // of single-parent operators stays readable.
+  const chain = (c: Candidate): string[] => {
+    shown.add(c.hash);
+    const parents = [...new Set(c.parents)];
+    const fresh: Candidate[] = [];
+    const refs: string[] = [];
+    for (const p of parents) {
+      const parent = byHash.get(p);
+      if (parent && !shown.has(p) && !fresh.includes(parent)) fresh.push(parent);
+      else refs.push(chip(p));
     }
-    shown.add(hash);
-    const bestParent = maxOrNull(c.parents.map((p) => byHash.get(p)?.score ?? null));
-    const role = hash === data.winner.hash ? ' is-winner' : c.operator === 'seed' ? ' is-seed' : '';
-    const tag =
-      hash === data.winner.hash
-        ? '<span class="tag tag-win">winner</span>'
-        : c.operator === 'seed'
-          ? '<span class="tag">seed</span>'
-          : '';
-    const parents = c.parents.length > 0 ? `<ol>${c.parents.map(node).join('')}</ol>` : '';
-    return `<li data-lineage-hash="${esc(c.hash)}" data-generation="${c.generation}">
-  <div class="node${role}">
+    // Claim the fresh parents before descending, so one branch does not draw another's parent.
+    for (const f of fresh) shown.add(f.hash);
+    const branches = fresh.length > 1 ? fresh.map((f) => `<ol class="branch">${chain(f).join('')}</ol>`).join('') : '';
+    const bestParent = maxOrNull(parents.map((p) => byHash.get(p)?.score ?? null));
+    const isWinner = c.hash === data.winner.hash;
+    // Notes that only repeat the operator's name add nothing next to its badge.
+    const note = c.note && c.note.trim().toLowerCase() !== c.operator.toLowerCase() ? c.note : null;
+    const item = `<li id="lineage-${esc(c.hash)}" data-lineage-hash="${esc(c.hash)}" data-generation="${c.generation}">
+  <div class="node${isWinner ? ' is-winner' : ''}">
     <span class="op op-${esc(opClass(c.operator))}">${esc(c.operator)}</span>
     <code title="${esc(c.hash)}">${esc(short(c.hash))}</code>
     <span class="muted">gen ${c.generation}</span>
     <span class="score">${fmtScore(c.score)}</span>
-    ${bestParent !== null && c.score !== null ? `<span class="delta ${deltaClass(c.score - bestParent)}">${fmtSigned(c.score - bestParent)} vs parent</span>` : ''}
-    ${tag}
-    ${c.note ? `<div class="note">${esc(c.note)}</div>` : ''}
+    ${bestParent !== null && c.score !== null ? `<span class="delta ${deltaClass(c.score - bestParent)}">${fmtSigned(c.score - bestParent)} vs best parent</span>` : ''}
+    ${isWinner ? '<span class="tag tag-win">winner</span>' : ''}
+    ${note ? `<div class="note">${esc(note)}</div>` : ''}
+    ${refs.length > 0 ? `<div class="refs" title="Drawn once elsewhere in this tree; follow the link">${fresh.length > 0 ? 'also made from' : 'made from'} ${refs.join('<span class="sep">,</span> ')}</div>` : ''}
   </div>
-  ${parents}
+  ${branches}
 </li>`;
+    return fresh.length === 1 ? [item, ...chain(fresh[0]!)] : [item];
   };
   return `<section class="panel">
   <h2>Winner lineage</h2>
-  <p class="caption">Every candidate the winner descends from (${lineage.length} including the winner), placed by generation and validation score; grey dots are the rest of the run's candidates. Below, each candidate is followed by the parents it was made from.</p>
+  <p class="caption">Every candidate the winner descends from (${lineage.length} including the winner), placed by generation and validation score; grey dots are the rest of the run's candidates. Below, each candidate is followed by the parent it was made from; where it had several, each parent's line indents.</p>
   ${lineageSvg(data.candidates, lineage, data.winner.hash)}
   <div class="lineage-layout">
-    <ol class="tree">${node(data.winner.hash)}</ol>
+    <ol class="tree">${chain(lineage[0]!).join('')}</ol>
     ${operatorTable(data.candidates, lineage)}
   </div>
 </section>`;
@@ -263,7 +275,7 @@ function lineageSvg(candidates: Candidate[], lineage: Candidate[], winnerHash: s
   for (const c of lineage) perGen.set(c.generation, [...(perGen.get(c.generation) ?? []), c]);
   for (const [g, group] of perGen) {
     group.sort((a, b) => (depth.get(a.hash) ?? 0) - (depth.get(b.hash) ?? 0) || (a.score ?? 0) - (b.score ?? 0));
-    const spread = Math.min(34, (colW * 0.7) / Math.max(1, group.length - 1));
+    const spread = Math.min(64, (colW * 0.8) / Math.max(1, group.length - 1));
     group.forEach((c, i) => pos.set(c.hash, { x: x(g) + (i - (group.length - 1) / 2) * spread, y: y(c.score) }));
   }
 
@@ -290,7 +302,7 @@ function lineageSvg(candidates: Candidate[], lineage: Candidate[], winnerHash: s
   }
   for (const c of lineage) {
     const to = pos.get(c.hash)!;
-    for (const p of c.parents) {
+    for (const p of new Set(c.parents)) {
       const from = pos.get(p);
       if (!from) continue;
       const mid = (from.x + to.x) / 2;
@@ -299,15 +311,33 @@ function lineageSvg(candidates: Candidate[], lineage: Candidate[], winnerHash: s
       );
     }
   }
-  for (const c of lineage) {
+  // Labels go above their dot, or below when that would overlap a label already placed;
+  // the winner is placed first so its label is never the one displaced.
+  const placed: { x0: number; x1: number; y0: number; y1: number }[] = [];
+  const ordered = [...lineage].sort((a, b) => Number(b.hash === winnerHash) - Number(a.hash === winnerHash));
+  for (const c of ordered) {
     const p = pos.get(c.hash)!;
     const isWinner = c.hash === winnerHash;
     const label = isWinner ? 'winner' : c.operator;
+    const halfWidth = label.length * 3.3 + 2;
+    const gap = isWinner ? 16 : 11;
+    const box = (baseline: number) => ({
+      x0: p.x - halfWidth,
+      x1: p.x + halfWidth,
+      y0: baseline - 10,
+      y1: baseline + 2,
+    });
+    const free = (b: ReturnType<typeof box>): boolean =>
+      placed.every((o) => b.x1 < o.x0 || b.x0 > o.x1 || b.y1 < o.y0 || b.y0 > o.y1);
+    const above = box(p.y - gap);
+    const below = box(p.y + gap + 9);
+    const chosen = free(above) || !free(below) ? above : below;
+    placed.push(chosen);
     parts.push(
       `<g class="anc"><title>${esc(`${c.operator} ${short(c.hash)} · gen ${c.generation} · ${fmtScore(c.score)}${c.note ? `\n${c.note}` : ''}`)}</title>` +
         (isWinner ? `<circle cx="${r1(p.x)}" cy="${r1(p.y)}" r="11" class="halo"/>` : '') +
         `<circle cx="${r1(p.x)}" cy="${r1(p.y)}" r="${isWinner ? 7 : 6}" fill="${opColor(c.operator)}" class="dot"/>` +
-        `<text x="${r1(p.x)}" y="${r1(p.y - (isWinner ? 16 : 11))}" text-anchor="middle" class="label${isWinner ? ' win' : ''}">${esc(label)}</text></g>`,
+        `<text x="${r1(p.x)}" y="${r1(chosen.y1 - 2)}" text-anchor="middle" class="label${isWinner ? ' win' : ''}">${esc(label)}</text></g>`,
     );
   }
   return `<svg class="lineage-plot" viewBox="0 0 ${W} ${H}" role="img" aria-label="Winner lineage by generation and validation score">${parts.join('')}</svg>`;
@@ -344,7 +374,7 @@ function renderExamples(data: RunReportData): string {
       return `<tr class="row-${change}" data-change="${change}">
   <td class="id"><code>${esc(e.id)}</code>${badge}</td>
   <td class="text">${esc(e.inputs)}</td>
-  <td class="text expected">${esc(e.expected)}</td>
+  <td class="text data expected">${escData(e.expected)}</td>
   ${outputCell(e.seed)}
   ${outputCell(e.winner)}
 </tr>`;
@@ -380,7 +410,7 @@ ${rows}
 
 function outputCell(out: ReportOutput | null): string {
   if (!out) return '<td class="text muted">not scored</td>';
-  return `<td class="text"><span class="pill ${scoreClass(out.score)}">${fmtScore(out.score)}</span> ${esc(out.output)}</td>`;
+  return `<td class="text"><span class="pill ${scoreClass(out.score)}">${fmtScore(out.score)}</span><div class="data">${escData(out.output)}</div></td>`;
 }
 
 function renderProduction(rows: NonNullable<RunReportData['production']>): string {
@@ -456,6 +486,11 @@ function embedJson(value: unknown): string {
 
 function esc(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** Escaped, with break opportunities after JSON's separators so structured outputs wrap at fields. */
+function escData(text: string): string {
+  return esc(text).replace(/([,:])/g, '$1<wbr>');
 }
 
 /** Only web links: a `javascript:` URL in the data must not become a clickable script. */
@@ -629,7 +664,21 @@ const BROWSER_SCRIPT = `
   Chart.defaults.font.size = 12;
   Chart.defaults.color = '#5b6472';
   Chart.defaults.borderColor = '#e7e9ee';
-  const legend = { position: 'bottom', labels: { boxWidth: 14, boxHeight: 8, padding: 14 } };
+  // Legend keys drawn as what the series is: a (dashed) line for lines, a swatch for bars and bands.
+  const legend = {
+    position: 'bottom',
+    labels: {
+      usePointStyle: true, pointStyleWidth: 24, boxHeight: 9, padding: 16,
+      generateLabels: (chart) => Chart.defaults.plugins.legend.labels.generateLabels(chart)
+        .filter((item) => item.text !== 'min')
+        .map((item) => {
+          const ds = chart.data.datasets[item.datasetIndex];
+          const line = (ds.type || chart.config.type) === 'line' && !ds.fill;
+          return { ...item, text: item.text === 'max' ? 'min–max range' : item.text, pointStyle: line ? 'line' : 'rect',
+            lineWidth: line ? Math.min(3, ds.borderWidth || 1) : ds.fill ? 1 : 0 };
+        }),
+    },
+  };
 
   const fitness = [
     { label: 'min', data: gens.map((g) => g.min), borderColor: 'rgba(59,110,165,0.35)', borderWidth: 1, pointRadius: 0, fill: false },
@@ -651,10 +700,7 @@ const BROWSER_SCRIPT = `
       animation: false, responsive: true, maintainAspectRatio: false,
       interaction: { mode: 'index', intersect: false },
       plugins: {
-        legend: { ...legend, labels: { ...legend.labels, generateLabels: (chart) =>
-          Chart.defaults.plugins.legend.labels.generateLabels(chart)
-            .filter((item) => item.text !== 'min')
-            .map((item) => (item.text === 'max' ? { ...item, text: 'min–max range' } : item)) } },
+        legend,
         tooltip: { callbacks: { label: (ctx) => ' ' + ctx.dataset.label + ': ' + ctx.parsed.y.toFixed(3) } },
       },
       scales: { x: { grid: { display: false } }, y: { grace: '4%', ticks: { callback: (v) => Number(v).toFixed(2) },
@@ -758,7 +804,9 @@ section, header.top { margin-bottom: 18px; }
 .delta { font-weight: 600; font-variant-numeric: tabular-nums; }
 .delta.up { color: var(--ok); } .delta.down { color: var(--bad); } .delta.flat { color: var(--muted); }
 .grid-2 { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; }
-.chart-box { position: relative; height: 290px; }
+.prompts { align-items: start; }
+.charts .panel { display: flex; flex-direction: column; }
+.chart-box { position: relative; height: 290px; margin-top: auto; }
 .lineage-plot { width: 100%; height: auto; display: block; margin: 0 0 16px; }
 .lineage-plot .grid { stroke: #eceef2; }
 .lineage-plot .axis { fill: #8a94a3; font-size: 11px; }
@@ -768,16 +816,22 @@ section, header.top { margin-bottom: 18px; }
 .lineage-plot .halo { fill: none; stroke: var(--accent); stroke-width: 2; }
 .lineage-plot .label { fill: #4b5565; font-size: 11px; }
 .lineage-plot .label.win { fill: var(--accent); font-weight: 700; }
-.lineage-layout { display: grid; grid-template-columns: minmax(0, 1fr) 330px; gap: 24px; align-items: start; }
+.lineage-layout { display: grid; grid-template-columns: minmax(0, 1fr) 350px; gap: 24px; align-items: start; }
 .tree, .tree ol { list-style: none; margin: 0; padding: 0; }
-.tree ol { margin-left: 13px; padding-left: 16px; border-left: 1px dashed #cbd2dc; }
-.tree li { margin: 6px 0; }
+.tree li { position: relative; margin: 0 0 8px; }
+.tree li + li::before { content: ''; position: absolute; left: 22px; top: -8px; height: 8px; border-left: 2px solid #cbd2dc; }
+.tree ol.branch { margin: 8px 0 0 22px; padding: 0 0 0 16px; border-left: 2px solid #dfe3ea; }
+.tree ol.branch + ol.branch { margin-top: 12px; }
 .node { padding: 6px 10px; border: 1px solid var(--line); border-radius: 8px; background: var(--soft); display: flex; flex-wrap: wrap;
   align-items: baseline; gap: 4px 10px; }
 .node.is-winner { background: #eef4fb; border-color: #b9cbe0; }
 .node .score { font-weight: 650; font-variant-numeric: tabular-nums; }
 .node .note { flex-basis: 100%; color: #4b5565; font-size: 13px; }
-.tree li.ref { color: var(--muted); font-size: 13px; padding: 2px 10px; }
+.node .refs { flex-basis: 100%; color: var(--muted); font-size: 12.5px; }
+.node .refs a { text-decoration: none; color: inherit; }
+.node .refs .op { min-width: 0; font-size: 11px; padding: 0 6px; }
+.node .refs code { font-size: 11.5px; }
+.node .refs .sep { margin-right: 2px; }
 .op { display: inline-block; min-width: 70px; text-align: center; padding: 1px 8px; border-radius: 6px; font-size: 12px; font-weight: 600;
   color: #fff; background: #8b95a3; }
 ${Object.entries(OP_COLORS)
@@ -785,7 +839,9 @@ ${Object.entries(OP_COLORS)
   .join('\n')}
 .tag { display: inline-block; padding: 0 7px; border-radius: 999px; font-size: 11.5px; font-weight: 600; background: #eef2f7; color: #3d4a5c; }
 .tag-win { background: var(--accent); color: #fff; }
-.operators table td, .operators table th { padding: 6px 8px; }
+.operators table { font-size: 13px; }
+.operators table td, .operators table th { padding: 6px 6px; white-space: nowrap; }
+.operators .op { min-width: 0; }
 pre { margin: 0; white-space: pre-wrap; word-break: break-word; font: 12.5px/1.55 var(--mono); background: var(--soft);
   border: 1px solid var(--line); border-radius: 8px; padding: 14px; max-height: 560px; overflow: auto; }
 .section-head { display: flex; justify-content: space-between; align-items: center; gap: 12px; flex-wrap: wrap; margin-bottom: 4px; }
@@ -798,14 +854,16 @@ td .badge { margin-top: 4px; display: table; }
 .filter select { font: inherit; padding: 2px 4px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
 .table-wrap { overflow-x: auto; }
 table.examples { table-layout: fixed; }
-.examples .c-id { width: 150px; } .examples .c-expected { width: 110px; } .examples .c-out { width: 170px; }
-.examples td.text { white-space: pre-wrap; word-break: break-word; }
-.examples td.expected { font-weight: 600; }
+.examples .c-id { width: 138px; } .examples .c-expected { width: 175px; } .examples .c-out { width: 190px; }
+.examples td.text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.examples .data { font: 12px/1.5 var(--mono); }
+.examples td.data { padding-top: 9px; }
+.examples .pill { margin-bottom: 3px; }
 .examples tr.row-fixed td { background: #f3faf5; }
 .examples tr.row-fixed td:first-child { box-shadow: inset 3px 0 0 var(--ok); }
 .examples tr.row-broken td { background: #fdf4f2; }
 .examples tr.row-broken td:first-child { box-shadow: inset 3px 0 0 var(--bad); }
-.examples .id code { font-size: 12px; color: #4b5565; word-break: break-all; }
+.examples .id code { font-size: 12px; color: #4b5565; overflow-wrap: anywhere; }
 .pill { display: inline-block; min-width: 40px; text-align: center; padding: 0 6px; border-radius: 5px; font-size: 11.5px; font-weight: 600;
   font-variant-numeric: tabular-nums; margin-right: 4px; }
 .pill-ok { background: var(--ok-bg); color: var(--ok); }

@@ -16,8 +16,9 @@ const hashOf = (name: string): string => createHash('sha256').update(`ticket-rou
 
 type Node = [name: string, generation: number, operator: string, parents: string[], score: number | null, note: string];
 
-// Six generations of a ticket-routing run. The winner (d3) descends through two diamonds:
-// merge(r3, b2) where both come from c2, and crossover(r2, d1) where both come from r1.
+// Six generations of a ticket-routing run. The winner (d3) descends through diamonds: merge(r3, df)
+// where both come from c2, crossover(r2, d1) where both come from r1, and a differential whose
+// base and best parent are the same candidate (c2), as the planner makes them.
 const NODES: Node[] = [
   ['seed', 0, 'seed', [], 0.58, 'seed prompt'],
   ['b1', 0, 'bootstrap', ['seed'], 0.62, 'added 2 demos bootstrapped from the train split'],
@@ -29,18 +30,18 @@ const NODES: Node[] = [
   ['d1', 1, 'demo', ['r1'], 0.68, 'swapped a billing demo for a shipping one'],
   ['c2', 2, 'crossover', ['r2', 'd1'], 0.74, 'rules from r2, demos from d1'],
   ['m3', 2, 'mutate', ['r2'], 0.71, 'added a definition of each team'],
-  ['x1', 2, 'differential', ['c1', 'm2', 'r2'], null, 'screened out on the minibatch'],
+  ['x1', 2, 'differential', ['c1', 'm2', 'r1', 'r2'], null, 'screened out on the minibatch'],
   ['r3', 3, 'reflect', ['c2'], 0.78, 'legal threats and chargebacks are escalation </script> even when polite'],
-  ['df', 3, 'differential', ['c2', 'm3', 'r2'], 0.73, 'moved the team definitions ahead of the rules'],
-  ['b2', 3, 'bootstrap', ['c2'], 0.76, 'added a demo for a damaged-parcel ticket'],
-  ['mg', 4, 'merge', ['r3', 'b2'], 0.82, 'rules of r3 with the demos of b2'],
+  ['df', 3, 'differential', ['c2', 'm3', 'r2', 'c2'], 0.77, 'moved the team definitions ahead of the rules'],
+  ['b2', 3, 'bootstrap', ['c2'], 0.75, 'added a demo for a damaged-parcel ticket'],
+  ['mg', 4, 'merge', ['r3', 'df'], 0.82, 'rules of r3 with the team definitions of df'],
   ['m4', 4, 'mutate', ['r3'], 0.79, 'tightened the escalation rule'],
   ['d2', 4, 'demo', ['r3'], 0.77, 'dropped a redundant account demo'],
   ['d3', 5, 'demo', ['mg'], 0.85, 'replaced an easy billing demo with an ambiguous refund'],
   ['m5', 5, 'mutate', ['mg'], 0.83, 'reordered the rules by frequency'],
   ['r4', 5, 'reflect', ['m4'], 0.8, 'shipping delays past 14 days are escalation'],
 ];
-const LINEAGE = ['d3', 'mg', 'r3', 'b2', 'c2', 'r2', 'd1', 'r1', 'seed'];
+const LINEAGE = ['d3', 'mg', 'r3', 'df', 'c2', 'm3', 'r2', 'd1', 'r1', 'seed'];
 
 const SEED_INSTRUCTION = 'Route the support ticket to the right team.\n\nAnswer with JSON: {"label": "<team>"}';
 const WINNER_INSTRUCTION = `## Task
@@ -143,9 +144,9 @@ function fixture(): RunReportData {
     examples: ROWS.map(([id, input, expected, seed, winner]) => ({
       id: `ticket-routing-${id}`,
       inputs: `ticket: ${input}`,
-      expected,
-      seed: { output: `{"label": "${seed}"}`, score: seed === expected ? 1 : 0 },
-      winner: { output: `{"label": "${winner}"}`, score: winner === expected ? 1 : 0 },
+      expected: JSON.stringify({ label: expected }),
+      seed: { output: JSON.stringify({ label: seed }), score: seed === expected ? 1 : 0 },
+      winner: { output: JSON.stringify({ label: winner }), score: winner === expected ? 1 : 0 },
     })),
     production: [
       { model: 'sim-large', test: 0.8, tokensPerCall: 412, latencyMs: 820, costPer1000: 0.31 },
@@ -239,8 +240,13 @@ describe('renderRunReport', () => {
     );
     expect([...listed].sort()).toEqual([...expected].sort());
     expect(listed[0]).toBe(hashOf('d3'));
-    // Shared ancestors (c2, r1) are listed once and referred back to afterwards.
-    expect(await page.locator('.tree li.ref').count()).toBe(2);
+    // Shared ancestors are drawn once; later mentions (d1 → r1, m3 → r2, df → c2 and r2) are one
+    // "made from" line per child, and df's repeated parent c2 is mentioned once.
+    const refs = await page.$$eval('.tree .refs', (els) => els.map((el) => el.textContent.replace(/\s+/g, ' ').trim()));
+    expect(refs).toHaveLength(3);
+    const dfRefs = refs.find((r) => r.includes(hashOf('c2').slice(0, 8)))!;
+    expect(dfRefs.split(hashOf('c2').slice(0, 8))).toHaveLength(2);
+    expect(dfRefs).toContain(hashOf('r2').slice(0, 8));
     const seedNode = page.locator(`.tree [data-lineage-hash="${hashOf('seed')}"] > .node`);
     await expect(seedNode.textContent()).resolves.toContain('seed prompt');
   });
@@ -273,6 +279,25 @@ describe('renderRunReport', () => {
     const bare = renderRunReport({ ...data, production: undefined, distillation: undefined });
     expect(bare).not.toContain('id="production"');
     expect(bare).not.toContain('id="distillation"');
+  });
+
+  it('renders a run that stopped before its first generation', () => {
+    const seed = data.candidates[0]!;
+    const early = renderRunReport({
+      ...data,
+      run: { ...data.run, status: 'failed', finishedAt: null, uiUrl: 'javascript:alert(1)' },
+      totals: { calls: 0, cachedCalls: 0, tokens: 0, costUsd: 0 },
+      generations: [],
+      candidates: [seed],
+      winner: { ...data.seed, demos: 0 },
+      examples: [],
+      production: [],
+      distillation: undefined,
+    });
+    const markup = early.slice(0, early.indexOf('<script'));
+    expect(markup).not.toMatch(/NaN|Infinity|undefined/);
+    expect(markup).not.toContain('javascript:');
+    expect(early).toContain(`data-lineage-hash="${seed.hash}"`);
   });
 
   it('renders the whole report to a screenshot (docs/report-example.png with PROMPTEVO_UPDATE_SCREENSHOTS=1)', async () => {
