@@ -1,17 +1,19 @@
 import { heartbeat } from '@temporalio/activity';
+import { majorityVote, programLabel, type CallProgram } from '../core/engine/distill.js';
 import type { EvaluationResult } from '../core/engine/types.js';
 import { deserializeGenome, type Genome } from '../core/genome/genome.js';
-import { parseModelOutput } from '../core/genome/parse-output.js';
+import { parseModelOutput, type ParsedOutput } from '../core/genome/parse-output.js';
 import { renderTaskMessages, resolveDemos, responseFormatForGenome } from '../core/genome/render.js';
 import { metricFromSpec, scoreMetric, unparsedOutputResult } from '../core/metrics/registry.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { mapBounded } from './concurrency.js';
 import type { ActivityDeps } from './deps.js';
 import { externalScorer } from './metric-scorer.js';
-import type { ModelGateway } from './model-gateway.js';
+import type { ModelCallResult, ModelGateway } from './model-gateway.js';
 import type { RunStore } from './run-store.js';
 
-export type ModelRole = 'dev' | 'meta' | 'teacher' | 'student' | { production: string };
+/** A model by its role in the task, or by name (`production` and `model` both name one). */
+export type ModelRole = 'dev' | 'meta' | 'teacher' | 'student' | { production: string } | { model: string };
 
 export interface EvaluateInput {
   runId: string;
@@ -21,10 +23,12 @@ export interface EvaluateInput {
   exampleIds: string[];
   /** screen | validate | test | ...: recorded with the spend. */
   purpose: string;
+  /** Several samples per input and a majority vote instead of one greedy call. */
+  program?: CallProgram;
 }
 
 export function modelForRole(spec: TaskSpec, role: ModelRole): string {
-  if (typeof role === 'object') return role.production;
+  if (typeof role === 'object') return 'model' in role ? role.model : role.production;
   const name = role === 'dev' ? spec.roles.dev : role === 'meta' ? spec.roles.meta : spec.roles[role];
   if (!name) throw new Error(`the task has no ${role} model; set roles.${role}`);
   return name;
@@ -50,9 +54,11 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
     const modelName = modelForRole(spec, input.role);
     const endpoint = spec.models[modelName];
     if (!endpoint) throw new Error(`model "${modelName}" is not defined in the task's models`);
+    const program = input.program && input.program.samples > 1 ? input.program : undefined;
+    const label = programLabel(modelName, program);
     const done = await db.query<{ example_id: string; score: number }>(
       'SELECT example_id, score FROM evaluations WHERE run_id = $1 AND candidate_hash = $2 AND model = $3 AND example_id = ANY($4)',
-      [runId, hash, modelName, exampleIds],
+      [runId, hash, label, exampleIds],
     );
     const scores = new Map(done.rows.map((r) => [r.example_id, r.score]));
     const todo = exampleIds.filter((id) => !scores.has(id));
@@ -69,18 +75,23 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
       try {
         await mapBounded(todo, endpoint.maxConcurrency, async (exampleId) => {
           const example = examples.get(exampleId)!;
-          const reply = await gateway.call({
-            runId,
-            generation: input.generation,
-            purpose: input.purpose,
-            modelName,
-            endpoint,
-            messages: renderTaskMessages(genome, spec.signature, demos, example.inputs),
-            ...(responseFormat ? { responseFormat: responseFormat as unknown as Record<string, unknown> } : {}),
-            temperature: 0,
-            ...(responseFormat ? { validate: expectJson } : {}),
-          });
-          const parsed = parseModelOutput(reply.content, spec.signature);
+          const ask = (sample: number): Promise<ModelCallResult> =>
+            gateway.call({
+              runId,
+              generation: input.generation,
+              purpose: input.purpose,
+              modelName,
+              endpoint,
+              messages: renderTaskMessages(genome, spec.signature, demos, example.inputs),
+              ...(responseFormat ? { responseFormat: responseFormat as unknown as Record<string, unknown> } : {}),
+              temperature: program ? program.temperature : 0,
+              ...(program ? { seed: sample } : {}),
+              ...(responseFormat ? { validate: expectJson } : {}),
+            });
+          const replies = program
+            ? await Promise.all(Array.from({ length: program.samples }, (_, i) => ask(i + 1)))
+            : [await ask(0)];
+          const { reply, parsed } = combineReplies(replies, (content) => parseModelOutput(content, spec.signature));
           const ctx = { signature: spec.signature, inputs: example.inputs };
           const result = parsed.ok
             ? await scoreMetric(metric, parsed.outputs, example.outputs, ctx, scorer)
@@ -93,7 +104,7 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
             [
               runId,
               hash,
-              modelName,
+              label,
               exampleId,
               parsed.ok
                 ? JSON.stringify({ ...parsed.outputs, ...(parsed.reasoning ? { reasoning: parsed.reasoning } : {}) })
@@ -118,12 +129,38 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
     const ordered = exampleIds.map((id) => round(scores.get(id) ?? 0));
     return {
       hash,
-      model: modelName,
+      model: label,
       scores: ordered,
       mean: ordered.reduce((a, b) => a + b, 0) / Math.max(1, ordered.length),
       spend: await store.spend(runId),
     };
   };
+}
+
+/**
+ * One answer from a program's replies: the single reply, or the majority answer of several
+ * samples, with the samples' tokens, cost and (slowest) latency added up as one program call.
+ */
+function combineReplies(
+  replies: ModelCallResult[],
+  parse: (content: string) => ParsedOutput,
+): { reply: ModelCallResult; parsed: ParsedOutput } {
+  const parsedAll = replies.map((r) => parse(r.content));
+  let index = 0;
+  if (replies.length > 1) {
+    const answers = parsedAll.flatMap((p) => (p.ok ? [p.outputs] : []));
+    const winner = majorityVote(answers);
+    index = winner === undefined ? 0 : parsedAll.findIndex((p) => p.ok && p.outputs === winner);
+  }
+  const reply: ModelCallResult = {
+    ...replies[index]!,
+    promptTokens: replies.reduce((n, r) => n + r.promptTokens, 0),
+    completionTokens: replies.reduce((n, r) => n + r.completionTokens, 0),
+    costUsd: replies.reduce((n, r) => n + r.costUsd, 0),
+    latencyMs: Math.max(...replies.map((r) => r.latencyMs)),
+    cached: replies.every((r) => r.cached),
+  };
+  return { reply, parsed: parsedAll[index]! };
 }
 
 /** With structured output requested, anything but JSON is a provider fault worth one more ask. */

@@ -1,4 +1,5 @@
 import { type ActivityDeps } from './deps.js';
+import { createDistillActivities } from './distill.js';
 import { createDoctorActivities } from './doctor.js';
 import { createEvaluateActivity } from './evaluate.js';
 import { ModelGateway } from './model-gateway.js';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDoctorActivities(deps),
     ...createRunLifecycleActivities(deps, store),
+    ...createDistillActivities(deps, store),
     evaluateCandidate: createEvaluateActivity(deps, store, gateway),
     proposeCandidate: createProposeActivity(deps, store, gateway),
   };

@@ -1,4 +1,5 @@
-import type { ProposalResult } from '../core/engine/types.js';
+import { programLabel } from '../core/engine/distill.js';
+import type { FitnessModel, GenerationInput, ProposalResult, Stage } from '../core/engine/types.js';
 import { genomeHash, type Demo, type Genome } from '../core/genome/genome.js';
 import { parseModelOutput } from '../core/genome/parse-output.js';
 import { renderTaskMessages, resolveDemos, responseFormatForGenome } from '../core/genome/render.js';
@@ -22,6 +23,10 @@ export interface ProposeInput {
   parentHashes: string[];
   /** Seeds the operator's own choices and the meta call, so a retry proposes the same child. */
   seed: number;
+  /** Distillation: failures are the student's and demos come from the teacher's traces. */
+  stage?: Stage;
+  fitness?: FitnessModel;
+  teacher?: GenerationInput['teacher'];
 }
 
 /** Failures shown to the reflective operator, and train examples tried for bootstrapped demos. */
@@ -38,6 +43,7 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
 
   async function proposeCandidate(input: ProposeInput): Promise<ProposalResult> {
     const { runId, generation, operator: name } = input;
+    const stage = input.stage ?? 'evolve';
     const spec = await store.spec(runId);
     const operator = operatorFromName(name);
     const parents = await Promise.all(input.parentHashes.map((h) => loadGenome(store, runId, h)));
@@ -55,8 +61,16 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
       if (ancestor) ctx.ancestor = await loadGenome(store, runId, ancestor);
     }
     if (name === 'reflect') ctx.examples = await failuresOf(input.parentHashes[0]!, rng);
-    if (name === 'demo') ctx.demoPool = await trainDemoPool();
-    if (name === 'bootstrap') ctx.passingTraces = await passingTraces(parents[0]!, rng);
+    const teacher = input.teacher;
+    const teacherPool = async (): Promise<Extract<Demo, { kind: 'trace' }>[]> =>
+      store.passingTraces(
+        runId,
+        teacher!.hash,
+        programLabel(teacher!.model, teacher!.program),
+        await store.splitIds(runId, 'train'),
+      );
+    if (name === 'demo') ctx.demoPool = teacher ? await teacherPool() : await trainDemoPool();
+    if (name === 'bootstrap') ctx.passingTraces = teacher ? await teacherPool() : await passingTraces(parents[0]!, rng);
 
     let result;
     if (operator.kind === 'llm') {
@@ -65,7 +79,7 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
       const reply = await gateway.call({
         runId,
         generation,
-        purpose: `propose:${name}`,
+        purpose: `${stage === 'distill' ? 'distill:' : ''}propose:${name}`,
         modelName: meta,
         endpoint,
         messages: operator.buildMetaPrompt(ctx),
@@ -80,9 +94,9 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
     if (!result.ok) return { status: 'rejected', operator: name, reason: result.reason, spend };
     const hash = genomeHash(result.genome);
     await db.query(
-      `INSERT INTO candidates (run_id, hash, genome, parent_hashes, operator, generation, note)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (run_id, hash) DO NOTHING`,
-      [runId, hash, JSON.stringify(result.genome), input.parentHashes, name, generation, result.note],
+      `INSERT INTO candidates (run_id, hash, genome, parent_hashes, operator, generation, note, stage)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (run_id, hash) DO NOTHING`,
+      [runId, hash, JSON.stringify(result.genome), input.parentHashes, name, generation, result.note, stage],
     );
     return { status: 'created', hash, operator: name, parents: input.parentHashes, spend };
 
@@ -114,7 +128,7 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
            FROM evaluations v JOIN examples e ON e.run_id = v.run_id AND e.example_id = v.example_id
           WHERE v.run_id = $1 AND v.candidate_hash = $2 AND v.model = $3 AND v.score < 1
           ORDER BY v.score, v.example_id LIMIT 40`,
-        [runId, hash, spec.roles.dev],
+        [runId, hash, input.fitness && input.fitness !== 'dev' ? input.fitness.model : spec.roles.dev],
       );
       return choose.sample(rows, REFLECT_EXAMPLES).map((r) => ({
         inputs: r.inputs,

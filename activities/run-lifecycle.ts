@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/activity';
 import { describeRowErrors, parseTaskDataset } from '../core/data/task-dataset.js';
 import { splitExamples } from '../core/data/split.js';
-import type { GenerationStats, PreparedRun, RunInput, RunStatus, Spend } from '../core/engine/types.js';
+import type { GenerationStats, PreparedRun, RunInput, RunStatus, Spend, Stage } from '../core/engine/types.js';
 import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { ActivityDeps } from './deps.js';
@@ -116,17 +116,24 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
       generation: number;
       population: string[];
       stats: GenerationStats;
-    }): Promise<{ spend: Spend }> {
+      /** Distillation's rounds are recorded apart from the run's own generations. */
+      stage?: Stage;
+    }): Promise<{ spend: Spend; spendByModel: Record<string, Spend> }> {
       const { runId, generation, population, stats } = input;
+      const stage = input.stage ?? 'evolve';
       await db.query(
-        `INSERT INTO generations (run_id, generation, population, best_hash, best_score, mean_score, stats)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (run_id, generation) DO UPDATE SET population = EXCLUDED.population, best_hash = EXCLUDED.best_hash,
+        `INSERT INTO generations (run_id, generation, population, best_hash, best_score, mean_score, stats, stage)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (run_id, stage, generation) DO UPDATE SET population = EXCLUDED.population, best_hash = EXCLUDED.best_hash,
            best_score = EXCLUDED.best_score, mean_score = EXCLUDED.mean_score, stats = EXCLUDED.stats, finished_at = now()`,
-        [runId, generation, population, stats.bestHash, stats.bestScore, stats.meanScore, JSON.stringify(stats)],
+        [runId, generation, population, stats.bestHash, stats.bestScore, stats.meanScore, JSON.stringify(stats), stage],
       );
-      await db.query(`UPDATE runs SET phase = 'evolving', updated_at = now() WHERE id = $1`, [runId]);
-      return { spend: await store.spend(runId) };
+      await db.query(`UPDATE runs SET phase = $2, updated_at = now() WHERE id = $1`, [
+        runId,
+        stage === 'evolve' ? 'evolving' : 'distilling',
+      ]);
+      const [spend, spendByModel] = await Promise.all([store.spend(runId), store.spendByModel(runId)]);
+      return { spend, spendByModel };
     },
 
     /** Records why a run failed; the row may not exist yet when preparation itself failed. */

@@ -1,29 +1,37 @@
 import type { Example } from '../core/data/example.js';
+import type { Demo } from '../core/genome/genome.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { type Db } from '../platform/db.js';
 
 export type SplitName = 'train' | 'val' | 'test';
+type Trace = Extract<Demo, { kind: 'trace' }>;
 
 /** PostgreSQL access for a run's immutable parts: its spec and its examples. Specs are cached per process. */
 export class RunStore {
-  private readonly specs = new Map<string, TaskSpec>();
+  private readonly runs = new Map<string, { spec: TaskSpec; taskFile: string }>();
 
   constructor(readonly db: Db) {}
 
   async spec(runId: string): Promise<TaskSpec> {
-    const known = this.specs.get(runId);
-    if (known) return known;
-    const { rows } = await this.db.query<{ spec: TaskSpec }>('SELECT spec FROM runs WHERE id = $1', [runId]);
-    const spec = rows[0]?.spec;
-    if (!spec) throw new Error(`run ${runId} is not in the database (schema may be wrong, or the run was deleted)`);
-    this.specs.set(runId, spec);
-    return spec;
+    return (await this.run(runId)).spec;
   }
 
   async taskFile(runId: string): Promise<string> {
-    const { rows } = await this.db.query<{ task_file: string }>('SELECT task_file FROM runs WHERE id = $1', [runId]);
-    if (!rows[0]) throw new Error(`run ${runId} is not in the database`);
-    return rows[0].task_file;
+    return (await this.run(runId)).taskFile;
+  }
+
+  private async run(runId: string): Promise<{ spec: TaskSpec; taskFile: string }> {
+    const known = this.runs.get(runId);
+    if (known) return known;
+    const { rows } = await this.db.query<{ spec: TaskSpec; task_file: string }>(
+      'SELECT spec, task_file FROM runs WHERE id = $1',
+      [runId],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`run ${runId} is not in the database (schema may be wrong, or the run was deleted)`);
+    const run = { spec: row.spec, taskFile: row.task_file };
+    this.runs.set(runId, run);
+    return run;
   }
 
   async examples(runId: string, ids: readonly string[]): Promise<Map<string, Example>> {
@@ -36,6 +44,31 @@ export class RunStore {
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length > 0) throw new Error(`run ${runId}: examples not found: ${missing.slice(0, 5).join(', ')}`);
     return found;
+  }
+
+  /**
+   * A program's passing answers (with reasoning where it gave some) on the given examples, as
+   * trace demos: the teacher's traces in distillation.
+   */
+  async passingTraces(runId: string, hash: string, label: string, ids: readonly string[]): Promise<Trace[]> {
+    const { rows } = await this.db.query<{
+      example_id: string;
+      inputs: Record<string, unknown>;
+      output: Record<string, unknown> & { reasoning?: unknown };
+    }>(
+      `SELECT v.example_id, e.inputs, v.output
+         FROM evaluations v JOIN examples e ON e.run_id = v.run_id AND e.example_id = v.example_id
+        WHERE v.run_id = $1 AND v.candidate_hash = $2 AND v.model = $3 AND v.example_id = ANY($4)
+          AND v.score >= 1 AND v.output IS NOT NULL
+        ORDER BY v.example_id`,
+      [runId, hash, label, ids],
+    );
+    return rows.map((r) => {
+      const { reasoning, ...outputs } = r.output;
+      const trace: Trace = { kind: 'trace', inputs: r.inputs, outputs, sourceExampleId: r.example_id };
+      if (typeof reasoning === 'string' && reasoning.trim() !== '') trace.reasoning = reasoning;
+      return trace;
+    });
   }
 
   async splitIds(runId: string, split: SplitName): Promise<string[]> {

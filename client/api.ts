@@ -3,13 +3,20 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowExecutionAlreadyStartedError,
   type Client,
   type SignalDefinition,
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { WorkerCheckReport } from '../activities/doctor.js';
 import { type Config } from '../platform/config.js';
-import { doctorWorkflow, optimizationRun } from '../workflows/index.js';
+import { distillWorkflow, doctorWorkflow, optimizationRun } from '../workflows/index.js';
+import {
+  DistillConfigError,
+  resolveDistillConfig,
+  type DistillOverrides,
+  type DistillResult,
+} from '../core/engine/distill.js';
 import {
   extendBudgetUpdate,
   pauseSignal,
@@ -26,8 +33,8 @@ import { loadReportData } from './report-data.js';
 import type { RunReportData } from './report/types.js';
 import { listRuns, type RunListEntry } from './run-list.js';
 import { loadRunDetails, renderCandidate, type RunDetails } from './run-details.js';
-import { generationWorkflowId, runWorkflowId, SA } from '../workflows/search-attributes.js';
-import { CliError, EXIT, temporalUiUrl } from './connection.js';
+import { distillWorkflowId, runWorkflowId, SA } from '../workflows/search-attributes.js';
+import { CliError, EXIT, runUiUrl, temporalUiUrl } from './connection.js';
 import { loadTaskFile, type LoadedTask } from './task-file.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 
@@ -103,10 +110,7 @@ export class PromptevoClient {
   }
 
   uiUrl(runId: string, generation?: number): string {
-    return temporalUiUrl(
-      this.config,
-      generation === undefined ? runWorkflowId(runId) : generationWorkflowId(runId, generation),
-    );
+    return runUiUrl(this.config, runId, generation);
   }
 
   /** The winning program (or the candidate `hash`) as a runtime loads it. */
@@ -168,7 +172,7 @@ export class PromptevoClient {
       ].join('\n'),
       memo: { task: spec.name, taskFile: task.taskFile },
     });
-    return { runId, workflowId, uiUrl: temporalUiUrl(this.config, workflowId) };
+    return { runId, workflowId, uiUrl: runUiUrl(this.config, runId) };
   }
 
   run(runId: string): WorkflowHandle<typeof optimizationRun> {
@@ -186,6 +190,68 @@ export class PromptevoClient {
   async status(runId: string): Promise<RunStatusView> {
     try {
       return await this.run(runId).query(statusQuery);
+    } catch (err) {
+      throw this.explain(err, runId);
+    }
+  }
+
+  /**
+   * Distils a finished run's winner (or `hash`) into its student model, as `run-<id>-distill`.
+   * The run's task decides the defaults; `overrides` (the CLI's flags) take precedence.
+   */
+  async startDistill(runId: string, overrides: DistillOverrides = {}, hash?: string): Promise<StartedRun> {
+    const { rows } = await this.database().query<{ spec: TaskSpec; result: RunResult | null }>(
+      'SELECT spec, result FROM runs WHERE id = $1',
+      [runId],
+    );
+    const row = rows[0];
+    if (!row)
+      throw new CliError(`no run "${runId}" in the database; \`promptevo list\` shows recent runs`, EXIT.notFound);
+    const teacherHash = hash ?? row.result?.best.hash;
+    if (!teacherHash) {
+      throw new CliError(
+        `run ${runId} has no winner yet (it has not finished); wait for it or pass --hash <candidate>`,
+        EXIT.usage,
+      );
+    }
+    const known = await this.database().query('SELECT 1 FROM candidates WHERE run_id = $1 AND hash = $2', [
+      runId,
+      teacherHash,
+    ]);
+    if (known.rowCount === 0) throw new CliError(`run ${runId} has no candidate ${teacherHash}`, EXIT.notFound);
+    let config;
+    try {
+      config = resolveDistillConfig(row.spec, overrides);
+    } catch (err) {
+      if (err instanceof DistillConfigError) throw new CliError(err.message, EXIT.usage);
+      throw err;
+    }
+    const workflowId = distillWorkflowId(runId);
+    try {
+      await this.temporal.workflow.start(distillWorkflow, {
+        workflowId,
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        args: [{ runId, teacherHash, config }],
+        typedSearchAttributes: [
+          { key: SA.task, value: row.spec.name },
+          { key: SA.runId, value: runId },
+          { key: SA.phase, value: 'distilling' },
+        ],
+        staticSummary: `promptevo distillation of run ${runId} into ${config.student}`,
+        staticDetails: `Teacher ${config.teacher} (${teacherHash.slice(0, 12)}); threshold ${config.threshold} on validation, at most ${config.maxRounds} round(s).`,
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new CliError(`a distillation of run ${runId} is already running (${workflowId})`, EXIT.usage);
+      }
+      throw err;
+    }
+    return { runId, workflowId, uiUrl: temporalUiUrl(this.config, workflowId) };
+  }
+
+  async waitForDistill(runId: string): Promise<DistillResult> {
+    try {
+      return await this.temporal.workflow.getHandle<typeof distillWorkflow>(distillWorkflowId(runId)).result();
     } catch (err) {
       throw this.explain(err, runId);
     }

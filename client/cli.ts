@@ -1,15 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { PromptevoClient } from './api.js';
-import { CliError, connectClient, EXIT, temporalUiUrl } from './connection.js';
-import { generationWorkflowId, runWorkflowId } from '../workflows/search-attributes.js';
+import { CliError, connectClient, EXIT, runUiUrl } from './connection.js';
 import { writeFileSync } from 'node:fs';
 import { createPool } from '../platform/db.js';
 import { toDspyJson } from './export.js';
 import { watchRun } from './watch.js';
 import { scaffoldTask } from './init.js';
 import { renderRunReport } from './report/render-html.js';
-import { formatDetails, formatList, formatResult, formatStatus } from './format.js';
+import { formatDetails, formatDistill, formatList, formatResult, formatStatus } from './format.js';
+import type { DistillOverrides } from '../core/engine/distill.js';
 
 function print(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
@@ -31,6 +31,54 @@ function parseAmount(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new CliError(`expected a positive amount, got "${value}"`, EXIT.usage);
   return n;
+}
+
+function parseFraction(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new CliError(`expected a number from 0 to 1, got "${value}"`, EXIT.usage);
+  return n;
+}
+
+interface DistillFlags {
+  threshold?: number;
+  teacher?: string;
+  student?: string;
+  maxRounds?: number;
+  hash?: string;
+  teacherThink?: boolean;
+  teacherSamples?: number;
+  teacherTemperature?: number;
+  budgetUsd?: number;
+  budgetCalls?: number;
+  wait?: boolean;
+  json?: boolean;
+}
+
+function distillOverrides(f: DistillFlags): DistillOverrides {
+  const program =
+    f.teacherThink || f.teacherSamples !== undefined || f.teacherTemperature !== undefined
+      ? {
+          reasoning: f.teacherThink ? ('think' as const) : ('direct' as const),
+          samples: f.teacherSamples ?? 1,
+          temperature: f.teacherTemperature ?? 0.7,
+        }
+      : undefined;
+  if (program && (program.samples < 1 || program.samples > 16)) {
+    throw new CliError(`--teacher-samples must be from 1 to 16, got ${program.samples}`, EXIT.usage);
+  }
+  if (f.maxRounds !== undefined && f.maxRounds < 0) throw new CliError('--max-rounds must not be negative', EXIT.usage);
+  const budget = {
+    ...(f.budgetUsd !== undefined ? { usd: f.budgetUsd } : {}),
+    ...(f.budgetCalls !== undefined ? { calls: f.budgetCalls } : {}),
+  };
+  return {
+    ...(f.threshold !== undefined ? { threshold: f.threshold } : {}),
+    ...(f.teacher ? { teacher: f.teacher } : {}),
+    ...(f.student ? { student: f.student } : {}),
+    ...(f.maxRounds !== undefined ? { maxRounds: f.maxRounds } : {}),
+    ...(program ? { teacherProgram: program } : {}),
+    ...(Object.keys(budget).length > 0 ? { budget } : {}),
+  };
 }
 
 function parseInteger(value: string): number {
@@ -77,7 +125,6 @@ export function buildProgram(): Command {
           process.stderr.write(`run ${started.runId} started\n  ${started.uiUrl}\n  waiting for it to finish...\n`);
         const result = await c.waitForResult(started.runId);
         print(!!opts.json, { ...result, uiUrl: started.uiUrl }, () => formatResult(result));
-        if (result.status === 'failed') process.exitCode = EXIT.runFailed;
       });
     });
 
@@ -155,16 +202,43 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('distill')
+    .description("distil a finished run's winner into a small student model (the task's distill section, or flags)")
+    .argument('<runId>')
+    .option('--threshold <accuracy>', 'student accuracy on validation to reach (0..1)', parseFraction)
+    .option('--teacher <model>', "the teacher model (one of the task's models)")
+    .option('--student <model>', "the student model (one of the task's models)")
+    .option('--max-rounds <n>', 'generations of evolution on the student at most', parseInteger)
+    .option('--hash <hash>', 'distil this candidate instead of the winner')
+    .option('--teacher-think', 'the teacher thinks before answering')
+    .option('--teacher-samples <n>', 'the teacher answers with the majority of n samples', parseInteger)
+    .option('--teacher-temperature <t>', 'sampling temperature of the teacher samples', parseAmount)
+    .option('--budget-usd <amount>', 'what distillation may spend, in dollars', parseAmount)
+    .option('--budget-calls <n>', 'what distillation may spend, in model calls', parseInteger)
+    .option('--wait', 'wait for it to finish and print the result')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, opts: DistillFlags) => {
+      await withClient(async (c) => {
+        const started = await c.startDistill(runId, distillOverrides(opts), opts.hash);
+        if (!opts.wait) {
+          print(!!opts.json, started, () => `distillation of run ${runId} started\n  ${started.uiUrl}`);
+          return;
+        }
+        if (!opts.json) process.stderr.write(`distillation of run ${runId} started\n  ${started.uiUrl}\n`);
+        const result = await c.waitForDistill(runId);
+        print(!!opts.json, result, () => formatDistill(result));
+      });
+    });
+
+  program
     .command('ui')
     .description('the Temporal UI address of a run or one of its generations')
     .argument('<runId>')
     .option('--generation <n>', 'a generation of the run', parseInteger)
     .option('--json', 'print JSON')
     .action((runId: string, opts: { generation?: number; json?: boolean }) => {
-      const workflowId =
-        opts.generation === undefined ? runWorkflowId(runId) : generationWorkflowId(runId, opts.generation);
-      const url = temporalUiUrl(loadConfig(), workflowId);
-      print(!!opts.json, { workflowId, url }, () => url);
+      const url = runUiUrl(loadConfig(), runId, opts.generation);
+      print(!!opts.json, { url }, () => url);
     });
 
   program

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { type Config } from '../platform/config.js';
+import { generationWorkflowId, runWorkflowId } from '../workflows/search-attributes.js';
 
 /** A user-facing failure: the CLI prints its message on one line and exits with `exitCode`. */
 export class CliError extends Error {
@@ -25,6 +26,14 @@ export async function connectClient(config: Config): Promise<Client> {
       EXIT.stackDown,
     );
   }
+}
+
+/** The Temporal UI page of a run, or of one of its generations. */
+export function runUiUrl(config: Config, runId: string, generation?: number): string {
+  return temporalUiUrl(
+    config,
+    generation === undefined ? runWorkflowId(runId) : generationWorkflowId(runId, generation),
+  );
 }
 
 export function temporalUiUrl(config: Config, workflowId?: string): string {

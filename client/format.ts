@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../core/chat.js';
+import type { DistillResult, ProgramScore } from '../core/engine/distill.js';
 import type { RunResult, RunStatusView } from '../workflows/run.js';
 import type { RunDetails } from './run-details.js';
 import type { RunListEntry } from './run-list.js';
@@ -7,11 +8,43 @@ import type { RunListEntry } from './run-list.js';
 export const score = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
 
 export function formatResult(r: RunResult): string {
-  return [
+  const lines = [
     `run ${r.runId}: ${r.status} after ${r.generations} generation(s)`,
     `  baseline (seed)  val ${score(r.baseline.val)}  test ${score(r.baseline.test)}  ${r.baseline.hash.slice(0, 12)}`,
     `  best             val ${score(r.best.val)}  test ${score(r.best.test)}  ${r.best.hash.slice(0, 12)} (${r.best.operator})`,
     `  model calls ${r.modelCalls} paid, ${r.cachedCalls} from cache; ${r.tokens} tokens; $${r.costUsd.toFixed(4)}`,
+  ];
+  if (r.production?.length)
+    lines.push('', 'finalists on the production models (test split):', formatScores(r.production));
+  if (r.distill) lines.push('', formatDistill(r.distill));
+  return lines.join('\n');
+}
+
+/** Accuracy, tokens, latency and cost per 1,000 calls of programs on a split. */
+export function formatScores(rows: ProgramScore[]): string {
+  return table(
+    ['PROGRAM', 'MODEL', 'ACCURACY', 'TOKENS/CALL', 'LATENCY MS', 'P95 MS', '$ / 1K CALLS'],
+    rows.map((p) => [
+      p.hash.slice(0, 12),
+      p.model,
+      score(p.accuracy),
+      (p.promptTokensPerCall + p.completionTokensPerCall).toFixed(0),
+      p.latencyMsMean.toFixed(0),
+      p.latencyMsP95.toFixed(0),
+      p.costPer1kUsd.toFixed(4),
+    ]),
+  );
+}
+
+export function formatDistill(d: DistillResult): string {
+  const side = (name: string, s: { model: string; program: string; test?: ProgramScore }): string =>
+    `  ${name} ${s.model} (${s.program}): test ${score(s.test?.accuracy ?? null)}, $${s.test ? s.test.costPer1kUsd.toFixed(4) : 'n/a'} per 1,000 calls`;
+  return [
+    `distillation: threshold ${d.threshold} on validation ${d.thresholdMet ? 'MET' : 'NOT met'} (${d.ended}) after ${d.rounds} round(s)`,
+    side('teacher', d.teacher),
+    side('student', d.student),
+    `  student on validation: ${score(d.studentBaselineVal)} with the teacher's prompt, ${score(d.studentBootstrappedVal)} with demos from ${d.demoPool} passing teacher trace(s), ${score(d.student.valAccuracy)} final`,
+    `  spent ${d.spend.calls} paid calls (+${d.spend.cachedCalls} cached), ${d.spend.tokens} tokens, $${d.spend.costUsd.toFixed(4)}`,
   ].join('\n');
 }
 

@@ -1,3 +1,4 @@
+import type { DistillResult } from '../core/engine/distill.js';
 import { deserializeGenome } from '../core/genome/genome.js';
 import { renderInstruction } from '../core/genome/instruction.js';
 import { renderFields } from '../core/genome/render-fields.js';
@@ -59,7 +60,7 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
             (SELECT CASE WHEN count(*) = $3 THEN avg(v.score) END
                FROM evaluations v JOIN examples e ON e.run_id = v.run_id AND e.example_id = v.example_id AND e.split = 'val'
               WHERE v.run_id = c.run_id AND v.candidate_hash = c.hash AND v.model = $2) AS val
-       FROM candidates c WHERE c.run_id = $1 ORDER BY c.generation, c.created_at, c.hash`,
+       FROM candidates c WHERE c.run_id = $1 AND c.stage = 'evolve' ORDER BY c.generation, c.created_at, c.hash`,
     [runId, dev, Number(valSize.rows[0]?.n ?? 0)],
   );
   const valByHash = new Map(candidates.rows.map((c) => [c.hash, c.val]));
@@ -69,11 +70,13 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
     population: string[];
     best_score: number;
     mean_score: number;
-  }>('SELECT generation, population, best_score, mean_score FROM generations WHERE run_id = $1 ORDER BY generation', [
-    runId,
-  ]);
+  }>(
+    `SELECT generation, population, best_score, mean_score FROM generations
+      WHERE run_id = $1 AND stage = 'evolve' ORDER BY generation`,
+    [runId],
+  );
   const spendByGeneration = await db.query<SpendRow & { generation: number }>(
-    `SELECT generation, ${SPEND_COLUMNS} FROM model_calls WHERE run_id = $1 GROUP BY generation`,
+    `SELECT generation, ${SPEND_COLUMNS} FROM model_calls WHERE run_id = $1 AND purpose NOT LIKE 'distill:%' GROUP BY generation`,
     [runId],
   );
   const genSpend = new Map(spendByGeneration.rows.map((r) => [r.generation, spendOf(r)]));
@@ -110,6 +113,23 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
     [runId, seedHash, winnerHash, dev],
   );
   const shown = (output: unknown, raw: string | null): string => (output ? JSON.stringify(output) : (raw ?? ''));
+  const production = await db.query<{
+    model: string;
+    accuracy: number;
+    prompt_tokens_per_call: number;
+    completion_tokens_per_call: number;
+    latency_ms_mean: number;
+    cost_per_1k_usd: number;
+  }>(
+    `SELECT model, accuracy, prompt_tokens_per_call, completion_tokens_per_call, latency_ms_mean, cost_per_1k_usd
+       FROM program_scores WHERE run_id = $1 AND purpose = 'production' AND candidate_hash = $2 ORDER BY model`,
+    [runId, winnerHash],
+  );
+  const distilled = await db.query<{ result: DistillResult | null }>(
+    'SELECT result FROM distillations WHERE run_id = $1',
+    [runId],
+  );
+  const distill = distilled.rows[0]?.result;
 
   return {
     run: {
@@ -160,6 +180,34 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
       seed: t.seed_score === null ? null : { output: shown(t.seed_output, t.seed_raw), score: t.seed_score },
       winner: t.winner_score === null ? null : { output: shown(t.winner_output, t.winner_raw), score: t.winner_score },
     })),
+    production: production.rows.map((p) => ({
+      model: p.model,
+      test: p.accuracy,
+      tokensPerCall: p.prompt_tokens_per_call + p.completion_tokens_per_call,
+      latencyMs: p.latency_ms_mean,
+      costPer1000: p.cost_per_1k_usd,
+    })),
+    ...(distill
+      ? {
+          distillation: {
+            thresholdMet: distill.thresholdMet,
+            threshold: distill.threshold,
+            teacher: {
+              model: distill.teacher.test?.model ?? distill.teacher.model,
+              test: distill.teacher.test?.accuracy ?? 0,
+              costPer1000: distill.teacher.test?.costPer1kUsd ?? 0,
+            },
+            student: {
+              model: distill.student.model,
+              val: distill.student.valAccuracy,
+              test: distill.student.test?.accuracy ?? 0,
+              costPer1000: distill.student.test?.costPer1kUsd ?? 0,
+            },
+            rounds: distill.rounds,
+            costUsd: distill.spend.costUsd,
+          },
+        }
+      : {}),
   };
 }
 

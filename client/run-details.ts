@@ -54,9 +54,11 @@ export async function loadRunDetails(db: Db, runId: string): Promise<RunDetails>
     cost: number | null;
   }>(
     `SELECT g.generation, g.best_hash, g.best_score, g.mean_score, g.stats,
-            (SELECT count(*) FROM model_calls c WHERE c.run_id = g.run_id AND c.generation = g.generation AND NOT c.cached) AS calls,
-            (SELECT sum(cost_usd) FROM model_calls c WHERE c.run_id = g.run_id AND c.generation = g.generation) AS cost
-       FROM generations g WHERE g.run_id = $1 ORDER BY g.generation`,
+            (SELECT count(*) FROM model_calls c WHERE c.run_id = g.run_id AND c.generation = g.generation
+                AND c.purpose NOT LIKE 'distill:%' AND NOT c.cached) AS calls,
+            (SELECT sum(cost_usd) FROM model_calls c WHERE c.run_id = g.run_id AND c.generation = g.generation
+                AND c.purpose NOT LIKE 'distill:%') AS cost
+       FROM generations g WHERE g.run_id = $1 AND g.stage = 'evolve' ORDER BY g.generation`,
     [runId],
   );
   const spend = await db.query<{ model: string; calls: string; cached: string; tokens: string; cost: number }>(

@@ -8,7 +8,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { waveFits } from '../core/engine/budget-gate.js';
-import { chunk, planChildren, promoteAfterScreening, choosePopulation } from '../core/engine/plan.js';
+import { chunk, EVAL_BATCH, planChildren, promoteAfterScreening, choosePopulation } from '../core/engine/plan.js';
 import {
   maxSpend,
   type EvaluationResult,
@@ -34,9 +34,6 @@ export interface GenerationProgress {
 }
 export const progressQuery = defineQuery<GenerationProgress>('progress');
 
-/** Examples per evaluation activity: enough to amortise overhead, small enough to spread over workers. */
-const EVAL_BATCH = 20;
-
 /**
  * One generation: make children with the operators, screen them on a minibatch, evaluate the
  * promising ones on the full validation split, and choose the next population. Generation 0 grows
@@ -50,6 +47,16 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   let budgetExhausted = false;
   const progress: GenerationProgress = { generation, step: 'proposing', evaluationsDone: 0, evaluationsTotal: 0 };
   setHandler(progressQuery, () => progress);
+  // Distillation evolves on the student; its calls and records are told apart by the stage.
+  const role = !input.fitness || input.fitness === 'dev' ? ('dev' as const) : input.fitness;
+  const purposePrefix = input.stage === 'distill' ? 'distill:' : '';
+  const distill = input.stage
+    ? {
+        stage: input.stage,
+        ...(input.fitness ? { fitness: input.fitness } : {}),
+        ...(input.teacher ? { teacher: input.teacher } : {}),
+      }
+    : {};
   const step = (name: string, details: string): void => {
     progress.step = name;
     setCurrentDetails(details);
@@ -65,6 +72,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
       rngState: rng.getState(),
       stats: emptyStats(generation, population),
       spend,
+      spendByModel: {},
       budgetExhausted: true,
     };
   }
@@ -83,7 +91,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
         plans.map((plan) =>
           acts.proposeCandidate.executeWithOptions(
             { summary: `${plan.operator} of ${plan.parents.map(short).join(' + ')}` },
-            [{ runId, generation, operator: plan.operator, parentHashes: plan.parents, seed: plan.seed }],
+            [{ runId, generation, operator: plan.operator, parentHashes: plan.parents, seed: plan.seed, ...distill }],
           ),
         ),
       )
@@ -148,8 +156,15 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     meanScore: next.reduce((a, m) => a + m.score, 0) / next.length,
     operators: countBy(proposals.filter((p) => p.status === 'created').map((p) => p.operator)),
   };
-  const recorded = await acts.recordGeneration({ runId, generation, population: next.map((m) => m.hash), stats });
+  const recorded = await acts.recordGeneration({
+    runId,
+    generation,
+    population: next.map((m) => m.hash),
+    stats,
+    ...(input.stage ? { stage: input.stage } : {}),
+  });
   spend = maxSpend(spend, recorded.spend);
+  const spendByModel = recorded.spendByModel;
   upsertMemo({ stats });
   upsertSearchAttributes([
     { key: SA.bestScore, value: best.score },
@@ -159,12 +174,12 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   setCurrentDetails(
     `Done: best ${best.score.toFixed(3)} (${short(best.hash)}, ${best.operator}); ${stats.promoted}/${stats.proposed} children evaluated fully`,
   );
-  return { population: next, rngState: rng.getState(), stats, spend, budgetExhausted };
+  return { population: next, rngState: rng.getState(), stats, spend, spendByModel, budgetExhausted };
 
   async function evaluate(hash: string, ids: string[], purpose: string, summary: string): Promise<EvaluationResult> {
     progress.evaluationsTotal += ids.length;
     const result = await acts.evaluateCandidate.executeWithOptions({ summary }, [
-      { runId, generation, hash, role: 'dev', exampleIds: ids, purpose },
+      { runId, generation, hash, role, exampleIds: ids, purpose: `${purposePrefix}${purpose}` },
     ]);
     progress.evaluationsDone += ids.length;
     spend = maxSpend(spend, result.spend);

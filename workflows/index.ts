@@ -2,3 +2,4 @@
 export { doctorWorkflow } from './doctor.js';
 export { optimizationRun } from './run.js';
 export { generationWorkflow } from './generation.js';
+export { distillWorkflow } from './distill.js';

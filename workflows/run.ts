@@ -19,6 +19,7 @@ import {
   TemporalFailure,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { createBudget, extend } from '../core/budget.js';
 import { budgetExhausted, waveFits } from '../core/engine/budget-gate.js';
 import {
   maxSpend,
@@ -31,8 +32,11 @@ import {
   type Spend,
 } from '../core/engine/types.js';
 import { Rng, type RngState } from '../core/rng.js';
+import { resolveDistillConfig, type DistillResult, type ProgramScore } from '../core/engine/distill.js';
+import { chunk, EVAL_BATCH } from '../core/engine/plan.js';
+import { distillWorkflow } from './distill.js';
 import { generationWorkflow } from './generation.js';
-import { generationWorkflowId, SA } from './search-attributes.js';
+import { distillWorkflowId, generationWorkflowId, SA } from './search-attributes.js';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
@@ -115,6 +119,10 @@ export interface RunResult {
   /** Paid and cached calls, tokens and dollars per model. */
   spendByModel: Record<string, Spend>;
   history: GenerationSummary[];
+  /** The seed and the finalists on the test split per production model (empty when the budget ran out first). */
+  production: ProgramScore[];
+  /** Present when the task has a `distill` section. */
+  distill?: DistillResult;
 }
 
 /** How many of the final population are scored on the test split beside the seed. */
@@ -169,7 +177,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
   setHandler(
     extendBudgetUpdate,
     (delta) => {
-      state.budget = extendBudget(state.budget, delta);
+      state.budget = extend(createBudget(state.budget), delta).limits;
       state.budgetVersion++;
       return state.budget;
     },
@@ -279,9 +287,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     state.population = result.population;
     state.rngState = result.rngState;
     state.spend = maxSpend(state.spend, result.spend);
-    const ledger = await acts.runSpend({ runId });
-    state.spend = maxSpend(state.spend, ledger.total);
-    state.spendByModel = ledger.byModel;
+    if (Object.keys(result.spendByModel).length > 0) state.spendByModel = result.spendByModel;
     state.generation = generation;
     const best = result.population[0];
     state.summaries.push({
@@ -344,6 +350,66 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
   const baseline = programs[0]!;
   const finalists = programs.slice(1);
   const best = finalists[0] ?? baseline;
+
+  // Production: the seed and the finalists on the held-out test split against every production model.
+  state.phase = 'production';
+  setCurrentDetails(`Scoring the seed and ${finalists.length} finalist(s) on ${spec.roles.production.join(', ')}`);
+  publish();
+  const scored: { hash: string; model: string }[] = [];
+  for (const model of spec.roles.production) {
+    if (!waveFits(state.budget, state.spend, programs.length * prepared.testIds.length)) {
+      exhausted = true;
+      break;
+    }
+    const batches = programs.flatMap((f) => chunk(prepared.testIds, EVAL_BATCH).map((ids) => ({ hash: f.hash, ids })));
+    const results = await Promise.all(
+      batches.map(({ hash, ids }) =>
+        acts.evaluateCandidate.executeWithOptions({ summary: `production: ${hash.slice(0, 10)} on ${model}` }, [
+          {
+            runId,
+            generation: state.generation,
+            hash,
+            role: { production: model },
+            exampleIds: ids,
+            purpose: 'production',
+          },
+        ]),
+      ),
+    );
+    results.forEach((r) => (state.spend = maxSpend(state.spend, r.spend)));
+    scored.push(...programs.map((f) => ({ hash: f.hash, model })));
+  }
+  const production =
+    scored.length > 0
+      ? await acts.summarizePrograms({
+          runId,
+          purpose: 'production',
+          split: 'test',
+          exampleIds: prepared.testIds,
+          programs: scored,
+        })
+      : [];
+
+  // Distillation into the student, when the task asks for it.
+  let distill: DistillResult | undefined;
+  if (spec.distill) {
+    state.phase = 'distilling';
+    setCurrentDetails(`Distilling ${best.hash.slice(0, 12)} into the student model`);
+    publish();
+    const config = resolveDistillConfig(spec);
+    distill = await executeChild(distillWorkflow, {
+      workflowId: distillWorkflowId(runId),
+      args: [{ runId, teacherHash: best.hash, config, runBudget: state.budget }],
+      parentClosePolicy: ParentClosePolicy.TERMINATE,
+      staticSummary: `${spec.name}: distillation of run ${runId} into ${config.student}`,
+      staticDetails: `Teacher ${config.teacher} (${best.hash.slice(0, 12)}); threshold ${config.threshold} on validation, at most ${config.maxRounds} round(s).`,
+      typedSearchAttributes: [
+        { key: SA.task, value: spec.name },
+        { key: SA.runId, value: runId },
+        { key: SA.phase, value: 'distilling' },
+      ],
+    });
+  }
   const finalStatus: RunStatus = exhausted ? 'budget_exhausted' : state.stopRequested ? 'stopped' : 'completed';
   const spend = await acts.runSpend({ runId });
   state.spend = maxSpend(state.spend, spend.total);
@@ -361,6 +427,8 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     costUsd: state.spend.costUsd,
     spendByModel: state.spendByModel,
     history: state.summaries,
+    production,
+    ...(distill ? { distill } : {}),
   };
   await acts.finalizeRun({ runId, status: finalStatus, result });
   state.phase = 'done';
@@ -373,16 +441,6 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
 
 function mean(values: number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-function extendBudget(budget: Budget, delta: Budget): Budget {
-  const add = (a: number | undefined, b: number | undefined): number | undefined =>
-    b === undefined ? a : a === undefined ? undefined : a + b;
-  return {
-    calls: add(budget.calls, delta.calls),
-    tokens: add(budget.tokens, delta.tokens),
-    usd: add(budget.usd, delta.usd),
-  };
 }
 
 function validateBudgetDelta(delta: Budget): void {

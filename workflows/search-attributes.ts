@@ -14,3 +14,5 @@ export const runWorkflowId = (runId: string): string => `run-${runId}`;
 export const generationWorkflowId = (runId: string, generation: number): string =>
   `run-${runId}-gen-${String(generation).padStart(3, '0')}`;
 export const distillWorkflowId = (runId: string): string => `run-${runId}-distill`;
+export const distillRoundWorkflowId = (runId: string, round: number): string =>
+  `run-${runId}-distill-gen-${String(round).padStart(3, '0')}`;

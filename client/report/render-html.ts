@@ -138,7 +138,7 @@ function renderSummary(data: RunReportData): string {
   ${scoreCard('Validation score · winner', seed.val, winner.val, 'val')}
   ${card('Paid model calls', `<span data-summary="calls">${fmtInt(totals.calls)}</span>`, `${fmtInt(totals.tokens)} tokens`)}
   ${card('Cached calls', `<span data-summary="cached">${fmtInt(totals.cachedCalls)}</span>`, `${fmtPercent(cachedShare)} of all calls, free`)}
-  ${card('Spend', `<span data-summary="spend">${fmtUsd(totals.costUsd)}</span>`, data.distillation ? `plus ${fmtUsd(data.distillation.costUsd)} distillation` : 'all models, all phases')}
+  ${card('Spend', `<span data-summary="spend">${fmtUsd(totals.costUsd)}</span>`, data.distillation ? `including ${fmtUsd(data.distillation.costUsd)} distillation` : 'all models, all phases')}
 </section>`;
 }
 
@@ -440,16 +440,15 @@ ${body}
 }
 
 function renderDistillation(d: NonNullable<RunReportData['distillation']>): string {
-  const retained = d.teacher.test > 0 ? d.student.test / d.teacher.test : 0;
   const saving = d.student.costPer1000 > 0 ? d.teacher.costPer1000 / d.student.costPer1000 : null;
   const verdict = d.thresholdMet
     ? `<span class="badge badge-fixed" data-distillation="met">threshold met</span>`
     : `<span class="badge badge-broken" data-distillation="missed">threshold not met</span>`;
-  const side = (role: string, s: { model: string; test: number; costPer1000: number }): string =>
-    `<div class="card"><div class="card-label">${role}</div><div class="card-value small"><code>${esc(s.model)}</code></div><div class="card-sub">test ${fmtScore(s.test)} · ${fmtUsd(s.costPer1000)} per 1000 calls</div></div>`;
+  const side = (role: string, s: { model: string; val?: number; test: number; costPer1000: number }): string =>
+    `<div class="card"><div class="card-label">${role}</div><div class="card-value small"><code>${esc(s.model)}</code></div><div class="card-sub">${s.val !== undefined ? `validation ${fmtScore(s.val)} · ` : ''}test ${fmtScore(s.test)} · ${fmtUsd(s.costPer1000)} per 1000 calls</div></div>`;
   return `<section class="panel" id="distillation">
   <div class="section-head"><h2>Distillation</h2>${verdict}</div>
-  <p class="caption">The student keeps ${fmtPercent(retained)} of the teacher's test score (threshold ${fmtPercent(d.threshold)})${saving !== null ? ` at ${saving >= 10 ? saving.toFixed(0) : saving.toFixed(1)}× lower cost per call` : ''}, after ${d.rounds} round${d.rounds === 1 ? '' : 's'} costing ${fmtUsd(d.costUsd)}.</p>
+  <p class="caption">The student scores ${fmtScore(d.student.val)} on validation against a threshold of ${fmtScore(d.threshold)}, and ${fmtScore(d.student.test)} on test against the teacher's ${fmtScore(d.teacher.test)}${saving !== null ? ` at ${saving >= 10 ? saving.toFixed(0) : saving.toFixed(1)}× lower cost per call` : ''}, after ${d.rounds} round${d.rounds === 1 ? '' : 's'} costing ${fmtUsd(d.costUsd)}.</p>
   <div class="distill">
     ${side('Teacher', d.teacher)}
     <div class="arrow">→</div>

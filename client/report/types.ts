@@ -65,11 +65,11 @@ export interface RunReportData {
     costPer1000: number;
   }[];
   distillation?: {
-    /** Whether the student reached `threshold` times the teacher's test score. */
+    /** Whether the student reached `threshold` accuracy on the validation split. */
     thresholdMet: boolean;
     threshold: number;
     teacher: { model: string; test: number; costPer1000: number };
-    student: { model: string; test: number; costPer1000: number };
+    student: { model: string; val: number; test: number; costPer1000: number };
     rounds: number;
     costUsd: number;
   };

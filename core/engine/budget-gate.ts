@@ -1,12 +1,14 @@
+import { createBudget, isExhausted, wouldExceed, type BudgetState } from '../budget.js';
 import type { Budget, Spend } from './types.js';
+
+/** The engine's run totals as the budget module's state. */
+export function budgetState(budget: Budget, spend: Spend): BudgetState {
+  return createBudget(budget, { calls: spend.calls, tokens: spend.tokens, usd: spend.costUsd });
+}
 
 /** True when any configured budget is used up. Unset limits never stop a run. */
 export function budgetExhausted(budget: Budget, spend: Spend): boolean {
-  return (
-    (budget.calls !== undefined && spend.calls >= budget.calls) ||
-    (budget.tokens !== undefined && spend.tokens >= budget.tokens) ||
-    (budget.usd !== undefined && spend.costUsd >= budget.usd)
-  );
+  return isExhausted(budgetState(budget, spend));
 }
 
 /**
@@ -14,12 +16,12 @@ export function budgetExhausted(budget: Budget, spend: Spend): boolean {
  * dollars from the average call so far; stopping before the wave keeps a run at or under budget.
  */
 export function waveFits(budget: Budget, spend: Spend, calls: number): boolean {
-  if (budgetExhausted(budget, spend)) return false;
+  const state = budgetState(budget, spend);
+  if (isExhausted(state)) return false;
   // Calls differ in size (meta prompts are long): half again the average keeps a wave inside.
-  const perCallTokens = spend.calls > 0 ? (1.5 * spend.tokens) / spend.calls : 0;
-  const perCallUsd = spend.calls > 0 ? (1.5 * spend.costUsd) / spend.calls : 0;
-  if (budget.calls !== undefined && spend.calls + calls > budget.calls) return false;
-  if (budget.tokens !== undefined && spend.tokens + perCallTokens * calls > budget.tokens) return false;
-  if (budget.usd !== undefined && spend.costUsd + perCallUsd * calls > budget.usd) return false;
-  return true;
+  const perCall = (total: number): number => (spend.calls > 0 ? (1.5 * total) / spend.calls : 0);
+  return (
+    wouldExceed(state, { calls, tokens: perCall(spend.tokens) * calls, usd: perCall(spend.costUsd) * calls }) ===
+    undefined
+  );
 }

@@ -7,6 +7,9 @@ import { screenCandidates } from '../selection/screening.js';
 import type { OperatorName, SearchSpec } from '../task/search-spec.js';
 import type { EvaluationResult, Member } from './types.js';
 
+/** Examples per evaluation activity: enough to amortise overhead, small enough to spread over workers. */
+export const EVAL_BATCH = 20;
+
 /** One child to make: which operator, on which parents, with which seed for its own choices. */
 export interface ChildPlan {
   operator: OperatorName;

@@ -76,9 +76,16 @@ export interface GenerationStats {
   operators: Record<string, number>;
 }
 
-export type RunStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'budget_exhausted' | 'failed';
+/** A failed run is not a status the workflow returns: it fails with the root cause, recorded in PostgreSQL. */
+export type RunStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'budget_exhausted';
 
 export type Budget = BudgetSpec;
+
+/** Evolution proper, or evolution on the student during distillation. */
+export type Stage = 'evolve' | 'distill';
+
+/** The model a generation scores candidates on: the dev model, or a model by name. */
+export type FitnessModel = 'dev' | { model: string };
 
 export interface GenerationInput {
   runId: string;
@@ -89,12 +96,20 @@ export interface GenerationInput {
   rngState: RngState;
   budget: Budget;
   spend: Spend;
+  /** Defaults: evolve, on the dev model. */
+  stage?: Stage;
+  fitness?: FitnessModel;
+  /** Distillation: demos come from the teacher's passing traces (this program on that model). */
+  teacher?: { hash: string; model: string; program?: { samples: number; temperature: number } };
 }
 
 export interface GenerationResult {
   population: Member[];
   rngState: RngState;
   stats: GenerationStats;
+  /** Run totals read from the ledger when the generation was recorded. */
   spend: Spend;
+  /** The same per model; empty when the generation stopped before recording (budget). */
+  spendByModel: Record<string, Spend>;
   budgetExhausted: boolean;
 }

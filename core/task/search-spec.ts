@@ -62,13 +62,29 @@ export const searchSpecSchema = z
   });
 export type SearchSpec = z.output<typeof searchSpecSchema>;
 
+export const teacherProgramSchema = z.strictObject({
+  reasoning: z.enum(['direct', 'think']).default('think'),
+  /** Samples per input; their majority answer is the program's answer. */
+  samples: z.number().int().min(1).max(16).default(5),
+  /** Sampling temperature when samples > 1. */
+  temperature: z.number().min(0).max(2).default(0.7),
+});
+export type TeacherProgram = z.output<typeof teacherProgramSchema>;
+
 export const distillSpecSchema = z.strictObject({
   /** Model names; default to roles.teacher / roles.student. */
   teacher: z.string().min(1).optional(),
   student: z.string().min(1).optional(),
   /** Student accuracy (0..1) on validation data that ends distillation. */
   threshold: z.number().min(0).max(1),
-  maxRounds: z.number().int().positive().default(5),
+  /** Generations of evolution on the student at most (0: only score the bootstrapped student). */
+  maxRounds: z.number().int().nonnegative().default(5),
+  /** What distillation may spend on top of the run (unset dimensions are unlimited). */
   budget: budgetSpecSchema.default({}),
+  /**
+   * The teacher as a costlier program than one direct call: think-then-answer and/or several
+   * samples with a majority vote. Lets a model teach a single direct call of itself.
+   */
+  teacherProgram: teacherProgramSchema.optional(),
 });
 export type DistillSpec = z.output<typeof distillSpecSchema>;

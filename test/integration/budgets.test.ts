@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
 import { extendBudgetUpdate } from '../../workflows/run.js';
-import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
 import { startExampleRun } from '../support/runs.js';
-import { openTestStack, type TestStack } from '../support/stack.js';
+import { useWorkerStack } from '../support/stack.js';
 
 const budget =
   (usd: number, budgetWaitSeconds = 0) =>
@@ -11,20 +10,10 @@ const budget =
 
 /** Dollar budgets: a run stops at or under its budget with the best so far, and continues when extended. */
 describe('budgets', () => {
-  let stack: TestStack;
-  let worker: WorkerProcess;
-  beforeAll(async () => {
-    stack = await openTestStack('budgets');
-    worker = startWorkerProcess(stack.config);
-    await worker.ready;
-  });
-  afterAll(async () => {
-    await worker?.kill('SIGTERM');
-    await stack?.close();
-  });
+  const ctx = useWorkerStack('budgets');
 
   it('stops at or under a $0.05 budget and reports the best result so far', async () => {
-    const { client, runId } = await startExampleRun(stack, `budget-${Date.now()}`, budget(0.05));
+    const { client, runId } = await startExampleRun(ctx.stack, `budget-${Date.now()}`, budget(0.05));
     const result = await client.waitForResult(runId);
     console.info(`budget: $0.05 allowed, $${result.costUsd.toFixed(4)} spent over ${result.generations} generation(s)`);
     expect(result.status).toBe('budget_exhausted');
@@ -33,7 +22,7 @@ describe('budgets', () => {
     expect(result.generations).toBeLessThan(5);
     expect(result.best.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(result.best.val).not.toBeNull();
-    const { rows } = await stack.db.query<{ status: string; cost: number }>(
+    const { rows } = await ctx.stack.db.query<{ status: string; cost: number }>(
       'SELECT r.status, (SELECT sum(cost_usd) FROM model_calls WHERE run_id = r.id) AS cost FROM runs r WHERE id = $1',
       [runId],
     );
@@ -42,7 +31,7 @@ describe('budgets', () => {
   });
 
   it('waits for an extension when told to, and goes on to complete once it arrives', async () => {
-    const { client, runId } = await startExampleRun(stack, `budget-extend-${Date.now()}`, budget(0.05, 600));
+    const { client, runId } = await startExampleRun(ctx.stack, `budget-extend-${Date.now()}`, budget(0.05, 600));
     const deadline = Date.now() + 120_000;
     while ((await client.status(runId)).status !== 'budget_exhausted') {
       if (Date.now() > deadline) throw new Error('the run never reported budget_exhausted');

@@ -2,24 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../infra/chromium.js';
 import type { ExportedProgram } from '../../client/export.js';
 import { cli, cliEnv } from '../support/cli.js';
-import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
-import { openTestStack, type TestStack } from '../support/stack.js';
+import { useWorkerStack } from '../support/stack.js';
 
 /** The run-management commands against the real stack, each as its own process. */
 describe('promptevo run management', () => {
-  let stack: TestStack;
-  let worker: WorkerProcess;
+  const ctx = useWorkerStack('cli_commands');
   let runId: string;
   beforeAll(async () => {
-    stack = await openTestStack('cli_commands');
-    worker = startWorkerProcess(stack.config);
-    await worker.ready;
     runId = `cli-cmd-${Date.now()}`;
-    const run = await cli(stack.config, [
+    const run = await cli(ctx.stack.config, [
       'run',
       'examples/ticket-routing/task.yaml',
       '--wait',
@@ -29,13 +24,9 @@ describe('promptevo run management', () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
   });
-  afterAll(async () => {
-    await worker?.kill('SIGTERM');
-    await stack?.close();
-  });
 
   it('list shows the run with its status, best score and spend', async () => {
-    const listed = await cli(stack.config, ['list', '--json', '--task', 'ticket-routing']);
+    const listed = await cli(ctx.stack.config, ['list', '--json', '--task', 'ticket-routing']);
     expect(listed.code).toBe(0);
     const entries = JSON.parse(listed.stdout) as {
       runId: string;
@@ -48,20 +39,20 @@ describe('promptevo run management', () => {
     expect(entry!.workflowStatus).toBe('COMPLETED');
     expect(entry!.bestScore).toBeGreaterThan(0.5);
     expect(entry!.spendUsd).toBeGreaterThan(0);
-    const human = await cli(stack.config, ['list']);
+    const human = await cli(ctx.stack.config, ['list']);
     expect(human.stdout).toMatch(/^RUN\s+TASK\s+STATUS/m);
     expect(human.stdout).toContain(runId);
   });
 
   it('show prints the config, a generations table, spend by model and the best program as real messages', async () => {
-    const shown = await cli(stack.config, ['show', runId]);
+    const shown = await cli(ctx.stack.config, ['show', runId]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/generations:\nGEN\s+BEST\s+MEAN/);
     expect(shown.stdout.match(/^\d+\s+\d\.\d{3}/gm)).toHaveLength(6);
     expect(shown.stdout).toMatch(/spend by model:\nMODEL/);
     expect(shown.stdout).toMatch(/--- system ---\n## Task/);
     expect(shown.stdout).toMatch(/--- user ---\nticket: /);
-    const json = JSON.parse((await cli(stack.config, ['show', runId, '--json'])).stdout) as {
+    const json = JSON.parse((await cli(ctx.stack.config, ['show', runId, '--json'])).stdout) as {
       generations: unknown[];
       best: { hash: string };
     };
@@ -71,9 +62,9 @@ describe('promptevo run management', () => {
   it('export writes the winner as a loadable program and as DSPy JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promptevo-export-'));
     const out = join(dir, 'program.json');
-    expect((await cli(stack.config, ['export', runId, '--out', out])).code).toBe(0);
+    expect((await cli(ctx.stack.config, ['export', runId, '--out', out])).code).toBe(0);
     const program = JSON.parse(readFileSync(out, 'utf8')) as ExportedProgram;
-    const { rows } = await stack.db.query<{ result: { best: { hash: string; test: number } } }>(
+    const { rows } = await ctx.stack.db.query<{ result: { best: { hash: string; test: number } } }>(
       'SELECT result FROM runs WHERE id = $1',
       [runId],
     );
@@ -83,14 +74,14 @@ describe('promptevo run management', () => {
     expect(program.system).toMatch(/^## Task/m);
     expect(program.demos.length).toBe(program.genome.demos.length);
 
-    const dspy = JSON.parse((await cli(stack.config, ['export', runId, '--format', 'dspy'])).stdout) as {
+    const dspy = JSON.parse((await cli(ctx.stack.config, ['export', runId, '--format', 'dspy'])).stdout) as {
       self: { signature: { instructions: string; fields: { prefix: string }[] }; demos: Record<string, unknown>[] };
     };
     expect(dspy.self.signature.instructions).toContain(program.genome.sections.task.split('\n')[0]);
     expect(dspy.self.signature.fields.map((f) => f.prefix)).toEqual(['Ticket:', 'Label:']);
     expect(dspy.self.demos).toHaveLength(program.demos.length);
 
-    const bad = await cli(stack.config, ['export', runId, '--format', 'yaml']);
+    const bad = await cli(ctx.stack.config, ['export', runId, '--format', 'yaml']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown --format "yaml"/);
   });
@@ -98,7 +89,7 @@ describe('promptevo run management', () => {
   it('report writes one self-contained HTML file whose charts render in headless Chromium', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promptevo-report-'));
     const out = join(dir, 'report.html');
-    const made = await cli(stack.config, ['report', runId, '--out', out]);
+    const made = await cli(ctx.stack.config, ['report', runId, '--out', out]);
     expect(made.code, made.stderr).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain(runId);
@@ -123,9 +114,9 @@ describe('promptevo run management', () => {
   });
 
   it('ui prints the Temporal UI address of a run and of a generation', async () => {
-    const run = await cli(stack.config, ['ui', runId]);
-    expect(run.stdout.trim()).toBe(`${stack.config.TEMPORAL_UI_URL}/namespaces/default/workflows/run-${runId}`);
-    const gen = await cli(stack.config, ['ui', runId, '--generation', '3']);
+    const run = await cli(ctx.stack.config, ['ui', runId]);
+    expect(run.stdout.trim()).toBe(`${ctx.stack.config.TEMPORAL_UI_URL}/namespaces/default/workflows/run-${runId}`);
+    const gen = await cli(ctx.stack.config, ['ui', runId, '--generation', '3']);
     expect(gen.stdout.trim()).toMatch(new RegExp(`/workflows/run-${runId}-gen-003$`));
   });
 
@@ -137,18 +128,18 @@ describe('promptevo run management', () => {
       .replace('generations: 5', 'generations: 40')
       .replace('path: data.jsonl', `path: ${join(process.cwd(), 'examples/ticket-routing/data.jsonl')}`);
     writeFileSync(join(dir, 'task.yaml'), task);
-    expect((await cli(stack.config, ['run', join(dir, 'task.yaml'), '--run-id', live])).code).toBe(0);
-    expect((await cli(stack.config, ['pause', live])).stdout).toContain(`pause: sent to run ${live}`);
+    expect((await cli(ctx.stack.config, ['run', join(dir, 'task.yaml'), '--run-id', live])).code).toBe(0);
+    expect((await cli(ctx.stack.config, ['pause', live])).stdout).toContain(`pause: sent to run ${live}`);
     const statusOf = async (): Promise<{ status: string }> =>
-      JSON.parse((await cli(stack.config, ['status', live, '--json'])).stdout) as { status: string };
+      JSON.parse((await cli(ctx.stack.config, ['status', live, '--json'])).stdout) as { status: string };
     while ((await statusOf()).status !== 'paused') await new Promise((r) => setTimeout(r, 200));
-    expect((await cli(stack.config, ['resume', live])).code).toBe(0);
-    const extended = await cli(stack.config, ['extend-budget', live, '--usd', '2', '--json']);
+    expect((await cli(ctx.stack.config, ['resume', live])).code).toBe(0);
+    const extended = await cli(ctx.stack.config, ['extend-budget', live, '--usd', '2', '--json']);
     expect(extended.code).toBe(0);
-    const none = await cli(stack.config, ['extend-budget', live]);
+    const none = await cli(ctx.stack.config, ['extend-budget', live]);
     expect(none.code).toBe(2);
-    expect((await cli(stack.config, ['stop', live])).code).toBe(0);
-    const stopped = (await stack.client.workflow.getHandle(`run-${live}`).result()) as {
+    expect((await cli(ctx.stack.config, ['stop', live])).code).toBe(0);
+    const stopped = (await ctx.stack.client.workflow.getHandle(`run-${live}`).result()) as {
       status: string;
       generations: number;
     };
@@ -156,18 +147,18 @@ describe('promptevo run management', () => {
     expect(stopped.generations).toBeLessThan(40);
     // A second live run is cancelled outright.
     const doomed = `cli-cancel-${Date.now()}`;
-    expect((await cli(stack.config, ['run', join(dir, 'task.yaml'), '--run-id', doomed])).code).toBe(0);
-    expect((await cli(stack.config, ['cancel', doomed])).code).toBe(0);
-    const handle = stack.client.workflow.getHandle(`run-${doomed}`);
+    expect((await cli(ctx.stack.config, ['run', join(dir, 'task.yaml'), '--run-id', doomed])).code).toBe(0);
+    expect((await cli(ctx.stack.config, ['cancel', doomed])).code).toBe(0);
+    const handle = ctx.stack.client.workflow.getHandle(`run-${doomed}`);
     await expect(handle.result()).rejects.toThrow();
     expect((await handle.describe()).status.name).toBe('CANCELLED');
   });
 
   it('watch, in a terminal, shows a progress bar that moves while the run works', async () => {
     const live = `cli-watch-${Date.now()}`;
-    expect((await cli(stack.config, ['run', 'examples/ticket-routing/task.yaml', '--run-id', live])).code).toBe(0);
+    expect((await cli(ctx.stack.config, ['run', 'examples/ticket-routing/task.yaml', '--run-id', live])).code).toBe(0);
     const session = `promptevo-watch-${Date.now()}`;
-    const env = cliEnv(stack.config);
+    const env = cliEnv(ctx.stack.config);
     const exports = ['TEMPORAL_ADDRESS', 'TEMPORAL_TASK_QUEUE', 'PROMPTEVO_DB_SCHEMA', 'DATABASE_URL']
       .map((k) => `${k}='${env[k]}'`)
       .join(' ');

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PromptevoClient } from '../../client/api.js';
 import { extendBudgetUpdate, pauseSignal, resumeSignal, stopSignal, type RunStatusView } from '../../workflows/run.js';
-import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
 import { startExampleRun } from '../support/runs.js';
-import { openTestStack, type TestStack } from '../support/stack.js';
+import { useWorkerStack } from '../support/stack.js';
 
 async function waitForStatus(
   client: PromptevoClient,
@@ -21,20 +20,10 @@ async function waitForStatus(
 
 /** Pause, resume, stop early and extend the budget of a live run; watch it through the status query. */
 describe('run controls', () => {
-  let stack: TestStack;
-  let worker: WorkerProcess;
-  beforeAll(async () => {
-    stack = await openTestStack('controls');
-    worker = startWorkerProcess(stack.config);
-    await worker.ready;
-  });
-  afterAll(async () => {
-    await worker?.kill('SIGTERM');
-    await stack?.close();
-  });
+  const ctx = useWorkerStack('controls');
 
   it('pauses between generations, reports it, and resumes to completion', async () => {
-    const { client, runId } = await startExampleRun(stack, `pause-${Date.now()}`);
+    const { client, runId } = await startExampleRun(ctx.stack, `pause-${Date.now()}`);
     const handle = client.run(runId);
     await waitForStatus(client, runId, (s) => s.generation >= 1);
     await handle.signal(pauseSignal);
@@ -54,19 +43,19 @@ describe('run controls', () => {
   });
 
   it('stops early: finishes the current generation, then reports the best so far', async () => {
-    const { client, runId } = await startExampleRun(stack, `stop-${Date.now()}`);
+    const { client, runId } = await startExampleRun(ctx.stack, `stop-${Date.now()}`);
     await waitForStatus(client, runId, (s) => s.generation >= 1);
     await client.run(runId).signal(stopSignal);
     const result = await client.waitForResult(runId);
     expect(result.status).toBe('stopped');
     expect(result.generations).toBeLessThan(5);
     expect(result.best.test).not.toBeNull();
-    const { rows } = await stack.db.query<{ status: string }>('SELECT status FROM runs WHERE id = $1', [runId]);
+    const { rows } = await ctx.stack.db.query<{ status: string }>('SELECT status FROM runs WHERE id = $1', [runId]);
     expect(rows[0]!.status).toBe('stopped');
   });
 
   it('extends the budget by update and rejects a nonsensical extension', async () => {
-    const { client, runId } = await startExampleRun(stack, `extend-${Date.now()}`, (spec) => ({
+    const { client, runId } = await startExampleRun(ctx.stack, `extend-${Date.now()}`, (spec) => ({
       ...spec,
       search: { ...spec.search, budget: { calls: 100_000 } },
     }));

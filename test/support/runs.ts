@@ -42,7 +42,6 @@ export async function waitForRow(stack: TestStack, sql: string, params: unknown[
 export async function modelServerRequests(baseUrl = 'http://127.0.0.1:8787'): Promise<number> {
   const response = await fetch(`${baseUrl}/stats`);
   if (!response.ok) throw new Error(`model server /stats answered ${response.status}`);
-  const stats = (await response.json()) as { totalRequests?: number; models?: Record<string, { requests: number }> };
-  if (typeof stats.totalRequests === 'number') return stats.totalRequests;
+  const stats = (await response.json()) as { models?: Record<string, { requests: number }> };
   return Object.values(stats.models ?? {}).reduce((sum, m) => sum + m.requests, 0);
 }

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig, type Config } from '../../platform/config.js';
 import { createPool, type Db } from '../../platform/db.js';
 import { createLogger } from '../../platform/logger.js';
 import { migrateUp } from '../../platform/migrations.js';
 import { createPromptevoWorker } from '../../worker/create-worker.js';
+import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
 
 /**
  * One integration test file's share of the real stack: its own PostgreSQL schema (migrated from
@@ -68,4 +69,27 @@ export async function openTestStack(name: string): Promise<TestStack> {
       await db.end();
     },
   };
+}
+
+export interface WorkerStack {
+  stack: TestStack;
+  worker: WorkerProcess;
+}
+
+/**
+ * Opens a test stack and starts one real worker process before the file's tests, and stops both
+ * after them. Fields are set once the `beforeAll` hook has run.
+ */
+export function useWorkerStack(name: string): WorkerStack {
+  const ctx = {} as WorkerStack;
+  beforeAll(async () => {
+    ctx.stack = await openTestStack(name);
+    ctx.worker = startWorkerProcess(ctx.stack.config);
+    await ctx.worker.ready;
+  });
+  afterAll(async () => {
+    await ctx.worker?.kill('SIGTERM');
+    await ctx.stack?.close();
+  });
+  return ctx;
 }

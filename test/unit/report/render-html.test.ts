@@ -154,9 +154,9 @@ function fixture(): RunReportData {
     ],
     distillation: {
       thresholdMet: true,
-      threshold: 0.9,
+      threshold: 0.75,
       teacher: { model: 'sim-large', test: 0.8, costPer1000: 0.31 },
-      student: { model: 'sim-small', test: 0.76, costPer1000: 0.031 },
+      student: { model: 'sim-small', val: 0.78, test: 0.76, costPer1000: 0.031 },
       rounds: 2,
       costUsd: 0.84,
     },

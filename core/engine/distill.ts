@@ -1,0 +1,183 @@
+import { canonicalJson } from '../hash.js';
+import type { Rng } from '../rng.js';
+import type { BudgetSpec, DistillSpec, TeacherProgram } from '../task/search-spec.js';
+import type { TaskSpec } from '../task/spec-schema.js';
+import type { Budget, Spend } from './types.js';
+
+/**
+ * Distillation: the best program on a capable (or costlier) teacher becomes a single direct call
+ * on a small student model. Pure helpers shared by the workflow, the activities and the client.
+ */
+
+/** Everything a distillation needs, resolved from the task spec and any overrides. */
+export interface DistillConfig {
+  teacher: string;
+  student: string;
+  threshold: number;
+  maxRounds: number;
+  budget: BudgetSpec;
+  teacherProgram?: TeacherProgram;
+}
+
+export type DistillOverrides = Partial<Omit<DistillConfig, 'budget'>> & { budget?: BudgetSpec };
+
+export class DistillConfigError extends Error {}
+
+/** The task's `distill` section with `roles.teacher`/`roles.student` defaults and overrides applied. */
+export function resolveDistillConfig(spec: TaskSpec, overrides: DistillOverrides = {}): DistillConfig {
+  const base: Partial<DistillSpec> = spec.distill ?? {};
+  const teacher = overrides.teacher ?? base.teacher ?? spec.roles.teacher;
+  const student = overrides.student ?? base.student ?? spec.roles.student;
+  const threshold = overrides.threshold ?? base.threshold;
+  const problems: string[] = [];
+  if (!teacher) problems.push('no teacher model: set distill.teacher or roles.teacher (or pass --teacher)');
+  if (!student) problems.push('no student model: set distill.student or roles.student (or pass --student)');
+  for (const [what, name] of [
+    ['teacher', teacher],
+    ['student', student],
+  ] as const) {
+    if (name && !spec.models[name]) {
+      problems.push(`${what} model "${name}" is not one of the task's models (${Object.keys(spec.models).join(', ')})`);
+    }
+  }
+  if (threshold === undefined) problems.push('no threshold: set distill.threshold (or pass --threshold)');
+  else if (!(threshold >= 0 && threshold <= 1)) problems.push(`threshold must be within 0..1, got ${threshold}`);
+  if (problems.length > 0) throw new DistillConfigError(`distillation: ${problems.join('; ')}`);
+  const teacherProgram = overrides.teacherProgram ?? base.teacherProgram;
+  return {
+    teacher: teacher!,
+    student: student!,
+    threshold: threshold!,
+    maxRounds: overrides.maxRounds ?? base.maxRounds ?? 5,
+    budget: { ...(base.budget ?? {}), ...(overrides.budget ?? {}) },
+    ...(teacherProgram ? { teacherProgram } : {}),
+  };
+}
+
+/** How a program's calls are made: one direct call, or several samples and a majority vote. */
+export interface CallProgram {
+  samples: number;
+  temperature: number;
+}
+
+/** The name evaluations of a program are stored under: the model, plus the vote when there is one. */
+export function programLabel(model: string, program?: CallProgram): string {
+  return program && program.samples > 1 ? `${model}:vote${program.samples}@t${program.temperature}` : model;
+}
+
+/** The most common answer (by canonical JSON); ties go to the answer seen first. */
+export function majorityVote<T>(answers: readonly T[]): T | undefined {
+  const counts = new Map<string, { answer: T; count: number; first: number }>();
+  answers.forEach((answer, i) => {
+    const key = canonicalJson(answer);
+    const seen = counts.get(key);
+    if (seen) seen.count++;
+    else counts.set(key, { answer, count: 1, first: i });
+  });
+  let best: { answer: T; count: number; first: number } | undefined;
+  for (const entry of counts.values()) {
+    if (!best || entry.count > best.count || (entry.count === best.count && entry.first < best.first)) best = entry;
+  }
+  return best?.answer;
+}
+
+/**
+ * Picks up to `max` teacher traces as the student's demos, spread over the distinct answers so
+ * the demos do not all show the majority class: round-robin over answers, each answer's traces
+ * in a seeded random order.
+ */
+export function chooseTraceDemos<T extends { outputs: Record<string, unknown> }>(
+  pool: readonly T[],
+  max: number,
+  rng: Rng,
+): T[] {
+  const byAnswer = new Map<string, T[]>();
+  for (const trace of pool) {
+    const key = canonicalJson(trace.outputs);
+    byAnswer.set(key, [...(byAnswer.get(key) ?? []), trace]);
+  }
+  const queues = [...byAnswer.keys()].sort().map((key) => rng.sample(byAnswer.get(key)!, byAnswer.get(key)!.length));
+  const chosen: T[] = [];
+  for (let round = 0; chosen.length < max && queues.some((q) => q.length > round); round++) {
+    for (const queue of queues) {
+      if (chosen.length >= max) break;
+      const trace = queue[round];
+      if (trace) chosen.push(trace);
+    }
+  }
+  return chosen;
+}
+
+/** Distillation's own budget as limits on run totals, given the totals when it started. */
+export function absoluteBudget(start: Spend, budget: BudgetSpec): Budget {
+  return {
+    ...(budget.calls !== undefined ? { calls: start.calls + budget.calls } : {}),
+    ...(budget.tokens !== undefined ? { tokens: start.tokens + budget.tokens } : {}),
+    ...(budget.usd !== undefined ? { usd: start.costUsd + budget.usd } : {}),
+  };
+}
+
+/** A program's figures on a split, as stored in `program_scores`. */
+export interface ProgramScore {
+  hash: string;
+  /** Evaluation label: the model name, or model:vote<n>@t<temperature>. */
+  model: string;
+  split: string;
+  examples: number;
+  accuracy: number;
+  promptTokensPerCall: number;
+  completionTokensPerCall: number;
+  latencyMsMean: number;
+  latencyMsP95: number;
+  costPer1kUsd: number;
+}
+
+export interface DistillInput {
+  runId: string;
+  /** The program the teacher runs (the run's winner, unless chosen). */
+  teacherHash: string;
+  config: DistillConfig;
+  /**
+   * The run's own limits on run totals, used when `config.budget` sets none: distillation inside
+   * a run stays within the run's budget unless it has one of its own.
+   */
+  runBudget?: Budget;
+}
+
+export interface DistilledTeacher {
+  hash: string;
+  model: string;
+  /** How the teacher answers: one direct call, or think-then-answer and/or a vote over samples. */
+  program: string;
+  /** On the test split; absent when the budget ran out first. */
+  test?: ProgramScore;
+}
+
+export interface DistilledStudent {
+  hash: string;
+  model: string;
+  program: string;
+  /** Validation accuracy: the threshold is checked on validation. */
+  valAccuracy: number;
+  test?: ProgramScore;
+}
+
+export interface DistillResult {
+  runId: string;
+  thresholdMet: boolean;
+  threshold: number;
+  teacher: DistilledTeacher;
+  student: DistilledStudent;
+  /** Validation accuracy of the teacher's program unchanged on the student, before any distillation. */
+  studentBaselineVal: number;
+  /** Validation accuracy of the student seeded with the teacher's traces, before evolution. */
+  studentBootstrappedVal: number;
+  /** Passing teacher traces available as demos. */
+  demoPool: number;
+  /** Generations of evolution run on the student. */
+  rounds: number;
+  /** Why it ended: threshold_met | max_rounds | budget_exhausted. */
+  ended: string;
+  /** What distillation itself spent (paid calls, cache hits, tokens, dollars). */
+  spend: Spend;
+}
