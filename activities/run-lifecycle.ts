@@ -128,10 +128,9 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
            best_score = EXCLUDED.best_score, mean_score = EXCLUDED.mean_score, stats = EXCLUDED.stats, finished_at = now()`,
         [runId, generation, population, stats.bestHash, stats.bestScore, stats.meanScore, JSON.stringify(stats), stage],
       );
-      await db.query(`UPDATE runs SET phase = $2, updated_at = now() WHERE id = $1`, [
-        runId,
-        stage === 'evolve' ? 'evolving' : 'distilling',
-      ]);
+      if (stage === 'evolve') {
+        await db.query(`UPDATE runs SET phase = 'evolving', updated_at = now() WHERE id = $1`, [runId]);
+      }
       const [spend, spendByModel] = await Promise.all([store.spend(runId), store.spendByModel(runId)]);
       return { spend, spendByModel };
     },

@@ -15,7 +15,7 @@ export function formatResult(r: RunResult): string {
     `  model calls ${r.modelCalls} paid, ${r.cachedCalls} from cache; ${r.tokens} tokens; $${r.costUsd.toFixed(4)}`,
   ];
   if (r.production?.length)
-    lines.push('', 'finalists on the production models (test split):', formatScores(r.production));
+    lines.push('', 'seed and finalists on the production models (test split):', formatScores(r.production));
   if (r.distill) lines.push('', formatDistill(r.distill));
   return lines.join('\n');
 }
@@ -117,6 +117,15 @@ export function formatDetails(d: RunDetails): string {
       ]),
     ),
   );
+  if (result?.production?.length) {
+    lines.push('', 'seed and finalists on the production models (test split):', formatScores(result.production));
+  }
+  if (d.distillation) {
+    lines.push(
+      '',
+      d.distillation.result ? formatDistill(d.distillation.result) : `distillation: ${d.distillation.status}`,
+    );
+  }
   lines.push('', 'spend by model:');
   lines.push(
     table(

@@ -1,3 +1,4 @@
+import type { DistillResult } from '../core/engine/distill.js';
 import { deserializeGenome, type Genome } from '../core/genome/genome.js';
 import { renderTaskMessages, resolveDemos } from '../core/genome/render.js';
 import type { ChatMessage } from '../core/chat.js';
@@ -27,6 +28,8 @@ export interface RunDetails {
   }[];
   best: { hash: string; operator: string; genome: Genome; messages: ChatMessage[] } | null;
   spendByModel: { model: string; calls: number; cachedCalls: number; tokens: number; costUsd: number }[];
+  /** The latest distillation of the run (inside the run or started later with `promptevo distill`). */
+  distillation: { status: string; result: DistillResult | null } | null;
 }
 
 /** One run as PostgreSQL holds it: config, generations, spend per model, and the best genome as real messages. */
@@ -68,6 +71,11 @@ export async function loadRunDetails(db: Db, runId: string): Promise<RunDetails>
     [runId],
   );
 
+  const distilled = await db.query<{ status: string; result: DistillResult | null }>(
+    'SELECT status, result FROM distillations WHERE run_id = $1',
+    [runId],
+  );
+
   const result = run.result;
   const bestHash =
     result && 'best' in result ? result.best.hash : (generations.rows[generations.rows.length - 1]?.best_hash ?? null);
@@ -98,6 +106,7 @@ export async function loadRunDetails(db: Db, runId: string): Promise<RunDetails>
       tokens: Number(r.tokens),
       costUsd: r.cost,
     })),
+    distillation: distilled.rows[0] ?? null,
   };
 }
 

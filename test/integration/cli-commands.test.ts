@@ -44,12 +44,17 @@ describe('promptevo run management', () => {
     expect(human.stdout).toContain(runId);
   });
 
-  it('show prints the config, a generations table, spend by model and the best program as real messages', async () => {
+  it('show prints the config, generations, production scores, distillation, spend by model and the best program', async () => {
     const shown = await cli(ctx.stack.config, ['show', runId]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/generations:\nGEN\s+BEST\s+MEAN/);
     expect(shown.stdout.match(/^\d+\s+\d\.\d{3}/gm)).toHaveLength(6);
     expect(shown.stdout).toMatch(/spend by model:\nMODEL/);
+    expect(shown.stdout).toMatch(/production models \(test split\):\nPROGRAM\s+MODEL\s+ACCURACY/);
+    expect(
+      shown.stdout.match(/^[0-9a-f]{12}\s+sim-(large|small)\s+\d\.\d{3}\s+\d+\s+\d+\s+\d+\s+\d\.\d{4}$/gm),
+    ).toHaveLength(8);
+    expect(shown.stdout).toMatch(/^distillation: threshold 0\.8 on validation (MET|NOT met)/m);
     expect(shown.stdout).toMatch(/--- system ---\n## Task/);
     expect(shown.stdout).toMatch(/--- user ---\nticket: /);
     const json = JSON.parse((await cli(ctx.stack.config, ['show', runId, '--json'])).stdout) as {
