@@ -108,11 +108,22 @@ export class ModelGateway {
     return result;
   }
 
-  /** The ledger keeps the first record of a request in a run, so a retried activity never counts twice. */
+  /**
+   * The ledger keeps the first record of a request in a run, so a retried activity never counts
+   * twice; the run's running totals move in the same statement, only when the row is new.
+   */
   private async recordCall(req: ModelCallRequest, key: string, result: ModelCallResult): Promise<void> {
     await this.db.query(
-      `INSERT INTO model_calls (run_id, request_key, generation, model, purpose, cached, prompt_tokens, completion_tokens, cost_usd)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (run_id, request_key) DO NOTHING`,
+      `WITH recorded AS (
+         INSERT INTO model_calls (run_id, request_key, generation, model, purpose, cached, prompt_tokens, completion_tokens, cost_usd)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (run_id, request_key) DO NOTHING
+         RETURNING run_id, model, cached, prompt_tokens + completion_tokens AS tokens, cost_usd)
+       INSERT INTO run_spend AS s (run_id, model, calls, cached_calls, tokens, cost_usd)
+       SELECT run_id, model, CASE WHEN cached THEN 0 ELSE 1 END, CASE WHEN cached THEN 1 ELSE 0 END,
+              CASE WHEN cached THEN 0 ELSE tokens END, cost_usd FROM recorded
+       ON CONFLICT (run_id, model) DO UPDATE SET calls = s.calls + EXCLUDED.calls,
+         cached_calls = s.cached_calls + EXCLUDED.cached_calls, tokens = s.tokens + EXCLUDED.tokens,
+         cost_usd = s.cost_usd + EXCLUDED.cost_usd`,
       [
         req.runId,
         key,

@@ -88,10 +88,8 @@ export class RunStore {
       tokens: string;
       cost: number;
     }>(
-      `SELECT model, count(*) FILTER (WHERE NOT cached) AS calls, count(*) FILTER (WHERE cached) AS cached,
-              coalesce(sum(prompt_tokens + completion_tokens) FILTER (WHERE NOT cached), 0) AS tokens,
-              coalesce(sum(cost_usd), 0) AS cost
-         FROM model_calls WHERE run_id = $1 GROUP BY model ORDER BY model`,
+      `SELECT model, calls, cached_calls AS cached, tokens, cost_usd AS cost
+         FROM run_spend WHERE run_id = $1 ORDER BY model`,
       [runId],
     );
     return Object.fromEntries(
@@ -105,10 +103,9 @@ export class RunStore {
   /** Totals of what the run has paid for so far (cache hits cost nothing). */
   async spend(runId: string): Promise<RunSpend> {
     const { rows } = await this.db.query<{ calls: string; cached: string; tokens: string; cost: number }>(
-      `SELECT count(*) FILTER (WHERE NOT cached) AS calls, count(*) FILTER (WHERE cached) AS cached,
-              coalesce(sum(prompt_tokens + completion_tokens) FILTER (WHERE NOT cached), 0) AS tokens,
-              coalesce(sum(cost_usd), 0) AS cost
-         FROM model_calls WHERE run_id = $1`,
+      `SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(cached_calls), 0) AS cached,
+              coalesce(sum(tokens), 0) AS tokens, coalesce(sum(cost_usd), 0) AS cost
+         FROM run_spend WHERE run_id = $1`,
       [runId],
     );
     const r = rows[0];
