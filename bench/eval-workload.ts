@@ -115,10 +115,11 @@ export async function evaluateInProcess(activities: Activities, w: EvalWorkload,
   return performance.now() - started;
 }
 
-/** Model calls the run recorded as cache hits (0 when every evaluation was paid for). */
-export async function cachedCalls(db: Db, runId: string): Promise<number> {
-  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM model_calls WHERE run_id = $1 AND cached', [
-    runId,
-  ]);
+/** Evaluations the run answered from the response cache (0 when every evaluation was paid for). */
+export async function cachedEvaluations(db: Db, runId: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    'SELECT count(*) FILTER (WHERE cached) AS n FROM evaluations WHERE run_id = $1',
+    [runId],
+  );
   return Number(rows[0]?.n ?? 0);
 }

@@ -10,21 +10,32 @@ export interface HistoryStats {
   bytes: number;
   /** Scheduled activities by type (evaluateCandidate, proposeCandidate, ...). */
   activities: Map<string, number>;
-  /** Started activity attempts per worker identity. */
+  /** Started attempts of `countedType` activities per worker identity. */
   activitiesByWorker: Map<string, number>;
 }
 
-export async function historyStats(client: Client, workflowId: string, runId?: string): Promise<HistoryStats> {
+export async function historyStats(
+  client: Client,
+  workflowId: string,
+  runId?: string,
+  countedType = 'evaluateCandidate',
+): Promise<HistoryStats> {
   const handle = client.workflow.getHandle(workflowId, runId);
   const [history, description] = await Promise.all([handle.fetchHistory(), handle.describe()]);
   const events = history.events ?? [];
   const activitiesByWorker = new Map<string, number>();
   const activities = new Map<string, number>();
+  const typeOf = new Map<string, string>();
   for (const event of events) {
     const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
-    if (type) activities.set(type, (activities.get(type) ?? 0) + 1);
-    const identity = event.activityTaskStartedEventAttributes?.identity;
-    if (identity) activitiesByWorker.set(identity, (activitiesByWorker.get(identity) ?? 0) + 1);
+    if (type) {
+      activities.set(type, (activities.get(type) ?? 0) + 1);
+      typeOf.set(String(event.eventId), type);
+    }
+    const started = event.activityTaskStartedEventAttributes;
+    if (started?.identity && typeOf.get(String(started.scheduledEventId)) === countedType) {
+      activitiesByWorker.set(started.identity, (activitiesByWorker.get(started.identity) ?? 0) + 1);
+    }
   }
   return {
     workflowId,

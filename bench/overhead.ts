@@ -2,27 +2,28 @@
 // examples, every call paid for) run (a) through Temporal — the real generation workflow fanning
 // out evaluateCandidate activities to a real worker process — and (b) in this process, calling the
 // same activity function with the same concurrency. Each arm gets a fresh schema (empty response
-// cache) and a warm-up workload first; prints evaluations/second and the ratio (a)/(b).
-// Usage: npm run bench:overhead -- [--candidates 8] [--examples 100] [--latencies 0,200]
+// cache) and a warm-up workload first. The model server runs in a child process so that neither
+// arm shares its CPU time with it. Arms alternate; each is repeated and the median is reported.
+// Usage: npm run bench:overhead -- [--candidates 8] [--examples 100] [--latencies 0,200] [--repeats 3]
 import { parseArgs } from 'node:util';
 import type { LoadedTask } from '../client/task-file.js';
-import type { ModelServer } from '../infra/model-server/server.js';
 import { loadConfig } from '../platform/config.js';
 import { createPool } from '../platform/db.js';
 import { withCleanup } from './cleanup.js';
 import { taskOnGeneratedData } from './datasets.js';
 import {
   benchActivities,
-  cachedCalls,
+  cachedEvaluations,
   evaluateInProcess,
   evaluateViaTemporal,
   evaluationCount,
   prepareEvalWorkload,
   EVAL_BATCH,
+  type EvalWorkload,
 } from './eval-workload.js';
 import { historyStats } from './history.js';
-import { fixed, intFlag, intListFlag, markdownTable, printHeader, seconds } from './report.js';
-import { pointAt, receivedRequests, startSimServer } from './sim-server.js';
+import { fixed, intFlag, intListFlag, markdownTable, printHeader } from './report.js';
+import { pointAt, startSimServerProcess, type SimServer } from './sim-server.js';
 import { openBenchStack, startWorkers, stopWorkers } from './workers.js';
 
 const { values } = parseArgs({
@@ -30,11 +31,13 @@ const { values } = parseArgs({
     candidates: { type: 'string', default: '8' },
     examples: { type: 'string', default: '100' },
     latencies: { type: 'string', default: '0,200' },
+    repeats: { type: 'string', default: '3' },
   },
 });
 const candidates = intFlag(values, 'candidates');
 const examples = intFlag(values, 'examples');
 const latencies = intListFlag(values, 'latencies');
+const repeats = intFlag(values, 'repeats');
 
 interface ArmResult {
   ms: number;
@@ -47,7 +50,7 @@ interface ArmResult {
 type Arm = 'temporal' | 'in-process';
 
 /** One arm in a scope of its own: a fresh schema, a warm-up, then the measured workload. */
-function runArm(arm: Arm, task: LoadedTask, server: ModelServer, latency: number): Promise<ArmResult> {
+function runArm(arm: Arm, task: LoadedTask, server: SimServer, latency: number): Promise<ArmResult> {
   return withCleanup(async (cleanup) => {
     const stack = await openBenchStack(`overhead_${arm === 'temporal' ? 't' : 'p'}${latency}`);
     cleanup.add('drop schema', () => stack.close());
@@ -60,18 +63,18 @@ function runArm(arm: Arm, task: LoadedTask, server: ModelServer, latency: number
     cleanup.add('stop workers', () => stopWorkers(workers));
     const adjust = pointAt(server);
     const id = `overhead-${arm}-${latency}ms-${Date.now()}`;
-    const execute = async (w: Awaited<ReturnType<typeof prepareEvalWorkload>>) =>
+    const execute = async (w: EvalWorkload): Promise<{ ms: number; workflowId?: string }> =>
       arm === 'temporal'
         ? await evaluateViaTemporal(stack.client, config.TEMPORAL_TASK_QUEUE, w, cleanup)
-        : { ms: await evaluateInProcess(activities, w, config.WORKER_MAX_ACTIVITIES), workflowId: undefined };
+        : { ms: await evaluateInProcess(activities, w, config.WORKER_MAX_ACTIVITIES) };
 
     await execute(await prepareEvalWorkload(activities, pool, task, `${id}-warmup`, 1, adjust));
     await pool.query('DELETE FROM response_cache');
 
     const workload = await prepareEvalWorkload(activities, pool, task, id, candidates, adjust);
-    const before = receivedRequests(server);
+    const before = await server.received();
     const { ms, workflowId } = await execute(workload);
-    const calls = receivedRequests(server) - before;
+    const calls = (await server.received()) - before;
     const activityCount = workflowId
       ? ((await historyStats(stack.client, workflowId)).activities.get('evaluateCandidate') ?? 0)
       : candidates * Math.ceil(workload.valIds.length / EVAL_BATCH);
@@ -80,10 +83,17 @@ function runArm(arm: Arm, task: LoadedTask, server: ModelServer, latency: number
       evaluations: evaluationCount(workload),
       activities: activityCount,
       calls,
-      hits: await cachedCalls(pool, id),
+      hits: await cachedEvaluations(pool, id),
     };
   });
 }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const rate = (r: ArmResult): number => r.evaluations / (r.ms / 1000);
 
 await withCleanup(async (cleanup) => {
   const task = await taskOnGeneratedData('examples/ticket-routing/task.yaml', 'ticket-routing', {
@@ -91,45 +101,46 @@ await withCleanup(async (cleanup) => {
     val: examples,
     test: 20,
   });
-  const maxConcurrency = task.spec.models[task.spec.roles.dev]?.maxConcurrency ?? 0;
-  const { WORKER_MAX_ACTIVITIES } = loadConfig();
   printHeader('Orchestration overhead', {
     candidates,
     examples,
     latencies: latencies.join('/') + ' ms',
-    'activity slots per worker (WORKER_MAX_ACTIVITIES)': WORKER_MAX_ACTIVITIES,
-    'model calls in flight per process (maxConcurrency)': maxConcurrency,
+    repeats,
+    'activity slots per worker (WORKER_MAX_ACTIVITIES)': loadConfig().WORKER_MAX_ACTIVITIES,
+    'model calls in flight per process (maxConcurrency)': task.spec.models[task.spec.roles.dev]?.maxConcurrency ?? 0,
     'examples per activity': EVAL_BATCH,
   });
   const rows: (string | number)[][] = [];
   const ratios: (string | number)[][] = [];
   for (const latency of latencies) {
-    const server = await startSimServer({ latencyMs: latency });
-    cleanup.add('close model server', () => server.close());
-    const results = {} as Record<Arm, ArmResult>;
+    const server = await startSimServerProcess({ latencyMs: latency });
+    cleanup.add('stop model server', () => server.close());
+    const results: Record<Arm, ArmResult[]> = { temporal: [], 'in-process': [] };
+    for (let rep = 0; rep < repeats; rep++) {
+      const order: Arm[] = rep % 2 === 0 ? ['temporal', 'in-process'] : ['in-process', 'temporal'];
+      for (const arm of order) results[arm].push(await runArm(arm, task, server, latency));
+    }
     for (const arm of ['temporal', 'in-process'] as const) {
-      const r = await runArm(arm, task, server, latency);
-      results[arm] = r;
+      const runs = results[arm];
+      const rates = runs.map(rate);
+      const first = runs[0]!;
       rows.push([
         latency,
         arm === 'temporal' ? '(a) Temporal, 1 worker process' : '(b) in-process loop',
-        r.evaluations,
-        r.activities,
-        r.calls,
-        r.hits,
-        seconds(r.ms),
-        fixed(r.evaluations / (r.ms / 1000)),
+        first.evaluations,
+        first.activities,
+        runs.map((r) => r.calls).join('/'),
+        runs.map((r) => r.hits).join('/'),
+        fixed(median(runs.map((r) => r.ms)) / 1000),
+        fixed(median(rates)),
+        `${fixed(Math.min(...rates))}–${fixed(Math.max(...rates))}`,
       ]);
     }
-    const a = results.temporal;
-    const b = results['in-process'];
-    ratios.push([
-      latency,
-      fixed(a.evaluations / (a.ms / 1000)),
-      fixed(b.evaluations / (b.ms / 1000)),
-      fixed(b.ms / a.ms, 2),
-      fixed((a.ms - b.ms) / a.activities, 0),
-    ]);
+    const a = median(results.temporal.map(rate));
+    const b = median(results['in-process'].map(rate));
+    const activities = results.temporal[0]!.activities;
+    const extraMs = median(results.temporal.map((r) => r.ms)) - median(results['in-process'].map((r) => r.ms));
+    ratios.push([latency, fixed(a), fixed(b), fixed(a / b, 2), fixed(extraMs / Math.max(1, activities), 0)]);
   }
   console.log(
     markdownTable(
@@ -138,10 +149,11 @@ await withCleanup(async (cleanup) => {
         'path',
         'evaluations',
         'evaluate activities',
-        'model calls',
+        'model calls (per repeat)',
         'cache hits',
-        'wall s',
-        'evaluations/s',
+        'median wall s',
+        'median evaluations/s',
+        'range evaluations/s',
       ],
       rows,
     ),

@@ -1,7 +1,6 @@
 // One benchmark arm on the real stack: a model server of its own, a private schema and task queue,
 // N real worker processes, and helpers to run a task on them. Everything it starts is undone by
 // the Cleanup it is given.
-import type { ModelServer } from '../infra/model-server/server.js';
 import type { WorkerProcess } from '../infra/worker-process.js';
 import { startWorkerProcess } from '../infra/worker-process.js';
 import { PromptevoClient } from '../client/api.js';
@@ -10,7 +9,7 @@ import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { Config } from '../platform/config.js';
 import type { RunResult } from '../workflows/run.js';
 import type { Cleanup } from './cleanup.js';
-import { startSimServer, type SimServerOptions } from './sim-server.js';
+import { startSimServer, type SimServer, type SimServerOptions } from './sim-server.js';
 import { openBenchStack, startWorkers, stopWorkers, type BenchStack } from './workers.js';
 
 export interface SessionOptions extends SimServerOptions {
@@ -20,7 +19,7 @@ export interface SessionOptions extends SimServerOptions {
 }
 
 export interface Session {
-  server: ModelServer;
+  server: SimServer;
   stack: BenchStack;
   /** Worker processes started so far, live or not. */
   workers: WorkerProcess[];
