@@ -10,9 +10,25 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   }
 }
 
+export interface MemoryReport {
+  /** Highest RSS seen per process while sampling. */
+  sampledPeakMiB: Map<number, number>;
+  /** The kernel's high-water mark per process (VmHWM): its whole life, start-up included. */
+  lifetimePeakMiB: Map<number, number>;
+  /** Highest sum of the processes' RSS at one sample. */
+  peakTotalMiB: number;
+  samples: number;
+}
+
+/** Current RSS of a process in MiB (0 once it has exited). */
+export function rssMiB(pid: number): number {
+  return (statusKb(pid, 'VmRSS') ?? 0) / 1024;
+}
+
 /** Samples the RSS of the processes `pids()` names every `intervalMs`; keeps each one's peak. */
 export class RssSampler {
   private readonly peaks = new Map<number, number>();
+  private readonly hwm = new Map<number, number>();
   private peakTotalKb = 0;
   private samples = 0;
   private readonly timer: NodeJS.Timeout;
@@ -28,22 +44,23 @@ export class RssSampler {
     let total = 0;
     for (const pid of this.pids()) {
       const rss = statusKb(pid, 'VmRSS');
-      // The kernel's own high-water mark catches peaks between samples.
       const hwm = statusKb(pid, 'VmHWM');
       if (rss === undefined) continue;
       total += rss;
-      this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, rss, hwm ?? 0));
+      this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, rss));
+      this.hwm.set(pid, Math.max(this.hwm.get(pid) ?? 0, hwm ?? 0));
     }
     this.peakTotalKb = Math.max(this.peakTotalKb, total);
     this.samples++;
   }
 
-  stop(): { perProcessMiB: Map<number, number>; peakTotalMiB: number; samples: number } {
+  stop(): MemoryReport {
     this.sample();
     clearInterval(this.timer);
     const mib = (kb: number): number => kb / 1024;
     return {
-      perProcessMiB: new Map([...this.peaks].map(([pid, kb]) => [pid, mib(kb)])),
+      sampledPeakMiB: new Map([...this.peaks].map(([pid, kb]) => [pid, mib(kb)])),
+      lifetimePeakMiB: new Map([...this.hwm].map(([pid, kb]) => [pid, mib(kb)])),
       peakTotalMiB: mib(this.peakTotalKb),
       samples: this.samples,
     };

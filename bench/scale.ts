@@ -9,7 +9,7 @@ import type { TaskSpec } from '../core/task/spec-schema.js';
 import { withCleanup } from './cleanup.js';
 import { taskOnGeneratedData } from './datasets.js';
 import { runHistories } from './history.js';
-import { RssSampler } from './memory.js';
+import { RssSampler, rssMiB } from './memory.js';
 import { fixed, intFlag, markdownTable, printHeader, seconds } from './report.js';
 import { openSession, startRun } from './session.js';
 import { pointAt } from './sim-server.js';
@@ -46,7 +46,9 @@ printHeader('Scale: one large run', {
 await withCleanup(async (cleanup) => {
   const task = await taskOnGeneratedData('examples/ticket-routing/task.yaml', 'ticket-routing', { train, val, test });
   const session = await openSession(cleanup, { name: 'scale', latencyMs: latency, workers: workerCount });
-  const rss = new RssSampler(() => session.workers.flatMap((w) => (w.child.pid ? [w.child.pid] : [])));
+  const pids = session.workers.flatMap((w) => (w.child.pid ? [w.child.pid] : []));
+  const atStart = pids.map(rssMiB);
+  const rss = new RssSampler(() => pids);
   const adjust = (spec: TaskSpec): TaskSpec => ({
     ...pointAt(session.server)(spec),
     search: { ...spec.search, populationSize: population, generations },
@@ -83,11 +85,25 @@ await withCleanup(async (cleanup) => {
     ),
   );
   console.log();
-  const perWorker = [...memory.perProcessMiB.values()].map((m) => fixed(m, 0)).join(' / ');
+  const list = (values: number[]): string => values.map((m) => fixed(m, 0)).join(' / ');
   console.log(
     markdownTable(
-      ['peak RSS per worker process (MiB)', 'peak sum of worker RSS (MiB)', 'samples'],
-      [[perWorker, fixed(memory.peakTotalMiB, 0), memory.samples]],
+      [
+        'worker RSS when ready (MiB)',
+        'peak RSS during the run (MiB)',
+        'peak sum (MiB)',
+        'VmHWM incl. start-up (MiB)',
+        'samples',
+      ],
+      [
+        [
+          list(atStart),
+          list(pids.map((p) => memory.sampledPeakMiB.get(p) ?? 0)),
+          fixed(memory.peakTotalMiB, 0),
+          list(pids.map((p) => memory.lifetimePeakMiB.get(p) ?? 0)),
+          memory.samples,
+        ],
+      ],
     ),
   );
   console.log();
