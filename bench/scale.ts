@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { withCleanup } from './cleanup.js';
 import { taskOnGeneratedData } from './datasets.js';
+import { generationTimings, spendQueryMs } from './generation-timings.js';
 import { runHistories } from './history.js';
 import { RssSampler, rssMiB } from './memory.js';
 import { fixed, intFlag, markdownTable, printHeader, seconds } from './report.js';
@@ -65,8 +66,11 @@ await withCleanup(async (cleanup) => {
     [runId],
   );
   const evaluations = Number(rows[0]?.evaluations ?? 0);
+  const ledgerCalls = Number(rows[0]?.calls ?? 0);
   const received = await session.server.received();
   const histories = await runHistories(session.stack.client, runId, outcome.generations);
+  const timings = await generationTimings(db, runId);
+  const spendMs = await spendQueryMs(db, runId);
 
   console.log(
     markdownTable(
@@ -122,11 +126,28 @@ await withCleanup(async (cleanup) => {
       ],
     ),
   );
+  console.log();
+  console.log(
+    markdownTable(
+      ['generation', 'seconds', 'evaluation calls', 'proposal calls', 'evaluation calls/s'],
+      timings.map((t) => [
+        t.generation,
+        fixed(t.seconds),
+        t.evaluationCalls,
+        t.proposalCalls,
+        fixed(t.evaluationCalls / Math.max(0.001, t.seconds)),
+      ]),
+    ),
+  );
   const mostEvents = [...histories].sort((a, b) => b.events - a.events)[0];
   console.log();
   console.log(
     `- largest history by events: ${mostEvents?.workflowId} (${mostEvents?.events} events); ` +
       `by bytes: ${byBytes[0]?.workflowId} (${kib(byBytes[0]?.bytes ?? 0)} KiB). ` +
       `Temporal's limits: 51,200 events and 50 MiB per history (warnings from 10,240 events / 10 MiB).`,
+  );
+  console.log(
+    `- reading the run's spend total (once per activity) takes ${fixed(spendMs)} ms at the end of the run ` +
+      `(${ledgerCalls} model calls in the ledger).`,
   );
 });
