@@ -3,12 +3,19 @@
 
 export class Cleanup {
   private readonly steps: { name: string; run: () => Promise<unknown> }[] = [];
+  private running: Promise<void> | undefined;
 
   add(name: string, run: () => Promise<unknown>): void {
     this.steps.push({ name, run });
   }
 
-  async run(): Promise<void> {
+  /** Runs the steps once; a second caller (an interrupt during a failing body) waits for the same pass. */
+  run(): Promise<void> {
+    this.running ??= this.drain().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
     for (let step = this.steps.pop(); step; step = this.steps.pop()) {
       try {
         await step.run();
@@ -21,6 +28,7 @@ export class Cleanup {
 
 /** Open scopes, innermost last; an interrupt empties them all before the process exits. */
 const active: Cleanup[] = [];
+let installed = false;
 let interrupted = false;
 
 function onSignal(signal: NodeJS.Signals): void {
@@ -35,7 +43,9 @@ function onSignal(signal: NodeJS.Signals): void {
 
 /** Runs `body` with a cleanup scope that is emptied at the end, on failure, and on SIGINT/SIGTERM. */
 export async function withCleanup<T>(body: (cleanup: Cleanup) => Promise<T>): Promise<T> {
-  if (process.listenerCount('SIGINT') === 0) {
+  // Not `listenerCount`: tsx installs SIGINT/SIGTERM listeners of its own that just exit.
+  if (!installed) {
+    installed = true;
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }

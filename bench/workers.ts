@@ -53,6 +53,19 @@ export async function startWorkers(
   return workers;
 }
 
-export async function stopWorkers(workers: WorkerProcess[], signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  await Promise.all(workers.map((w) => w.kill(signal)));
+/** Stops workers with `signal`; one that has not exited after `graceMs` (e.g. stuck in a shutdown) is killed. */
+export async function stopWorkers(
+  workers: WorkerProcess[],
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 15_000,
+): Promise<void> {
+  await Promise.all(
+    workers.map(async (w) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+      const outcome = await Promise.race([w.kill(signal), late]);
+      clearTimeout(timer);
+      if (outcome === 'late') await w.kill('SIGKILL');
+    }),
+  );
 }
