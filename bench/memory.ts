@@ -1,4 +1,4 @@
-// Resident memory of processes, sampled from /proc (Linux).
+// Resident memory and CPU time of processes, read from /proc (Linux).
 import { readFileSync } from 'node:fs';
 
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
@@ -64,5 +64,17 @@ export class RssSampler {
       peakTotalMiB: mib(this.peakTotalKb),
       samples: this.samples,
     };
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
   }
 }

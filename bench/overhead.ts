@@ -22,6 +22,7 @@ import {
   type EvalWorkload,
 } from './eval-workload.js';
 import { historyStats } from './history.js';
+import { cpuSeconds } from './memory.js';
 import { fixed, intFlag, intListFlag, markdownTable, printHeader } from './report.js';
 import { pointAt, startSimServerProcess, type SimServer } from './sim-server.js';
 import { openBenchStack, startWorkers, stopWorkers } from './workers.js';
@@ -41,6 +42,8 @@ const repeats = intFlag(values, 'repeats');
 
 interface ArmResult {
   ms: number;
+  /** CPU seconds of the process that ran the activities (the worker, or this process), during the workload. */
+  cpu: number;
   evaluations: number;
   activities: number;
   calls: number;
@@ -72,14 +75,18 @@ function runArm(arm: Arm, task: LoadedTask, server: SimServer, latency: number):
     await pool.query('DELETE FROM response_cache');
 
     const workload = await prepareEvalWorkload(activities, pool, task, id, candidates, adjust);
+    const activityProcess = workers[0]?.child.pid ?? process.pid;
     const before = await server.received();
+    const cpuBefore = cpuSeconds(activityProcess);
     const { ms, workflowId } = await execute(workload);
+    const cpu = cpuSeconds(activityProcess) - cpuBefore;
     const calls = (await server.received()) - before;
     const activityCount = workflowId
       ? ((await historyStats(stack.client, workflowId)).activities.get('evaluateCandidate') ?? 0)
       : candidates * Math.ceil(workload.valIds.length / EVAL_BATCH);
     return {
       ms,
+      cpu,
       evaluations: evaluationCount(workload),
       activities: activityCount,
       calls,
@@ -134,6 +141,7 @@ await withCleanup(async (cleanup) => {
         fixed(median(runs.map((r) => r.ms)) / 1000),
         fixed(median(rates)),
         `${fixed(Math.min(...rates))}–${fixed(Math.max(...rates))}`,
+        fixed((median(runs.map((r) => r.cpu)) / first.evaluations) * 1000, 2),
       ]);
     }
     const a = median(results.temporal.map(rate));
@@ -154,6 +162,7 @@ await withCleanup(async (cleanup) => {
         'median wall s',
         'median evaluations/s',
         'range evaluations/s',
+        'CPU ms per evaluation (activity process)',
       ],
       rows,
     ),
