@@ -44,16 +44,18 @@ interface Outcome {
   result: RunResult;
   received: number;
   paid: number;
+  /** Ledger rows, paid or answered from the cache: one per distinct request of the run. */
+  ledger: number;
   ms: number;
   killedAt: string[];
 }
 
-async function paidCalls(session: Session, runId: string): Promise<number> {
-  const { rows } = await session.stack.db.query<{ n: string }>(
-    'SELECT count(*) FILTER (WHERE NOT cached) AS n FROM model_calls WHERE run_id = $1',
+async function ledger(session: Session, runId: string): Promise<{ paid: number; ledger: number }> {
+  const { rows } = await session.stack.db.query<{ paid: string; total: string }>(
+    'SELECT count(*) FILTER (WHERE NOT cached) AS paid, count(*) AS total FROM model_calls WHERE run_id = $1',
     [runId],
   );
-  return Number(rows[0]?.n ?? 0);
+  return { paid: Number(rows[0]?.paid ?? 0), ledger: Number(rows[0]?.total ?? 0) };
 }
 
 /** One run on a fresh session; kills its worker whenever the server's call count passes a kill point. */
@@ -88,7 +90,7 @@ function runOnce(name: string, killPoints: number[]): Promise<Outcome> {
     return {
       result: outcome,
       received: await session.server.received(),
-      paid: await paidCalls(session, runId),
+      ...(await ledger(session, runId)),
       ms: performance.now() - started,
       killedAt,
     };
@@ -107,6 +109,7 @@ const row = (label: string, o: Outcome): (string | number)[] => [
   o.killedAt.length,
   o.received,
   o.paid,
+  o.ledger,
   seconds(o.ms),
   o.result.status,
   o.result.best.hash.slice(0, 16),
@@ -120,6 +123,7 @@ console.log(
       'worker kills',
       'model calls received',
       'paid calls in ledger',
+      'ledger rows',
       'wall s',
       'status',
       'best genome',
