@@ -7,7 +7,7 @@ import { PromptevoClient } from '../client/api.js';
 import { loadTaskFile } from '../client/task-file.js';
 import { parseModelServerConfig } from '../infra/model-server/config.js';
 import { startModelServer } from '../infra/model-server/server.js';
-import { openBenchStack, spawnWorker } from './workers.js';
+import { openBenchStack, startWorkers, stopWorkers } from './workers.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,8 +35,7 @@ const server = await startModelServer(
   { port: 0 },
 );
 const stack = await openBenchStack('ratelimit');
-const workers = Array.from({ length: workerCount }, () => spawnWorker(stack.config));
-await Promise.all(workers.map((w) => w.ready));
+const workers = await startWorkers(stack.config, workerCount);
 
 const task = loadTaskFile('examples/ticket-routing/task.yaml');
 const client = new PromptevoClient(stack.client, stack.config);
@@ -52,7 +51,7 @@ await client.startTask(task, {
 });
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 await client.run(runId).terminate('benchmark window over');
-await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+await stopWorkers(workers);
 
 const records = server.stats.requests('sim-large');
 const t0 = (records[0]?.t ?? 0) + WARMUP_MS;

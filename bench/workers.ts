@@ -13,11 +13,12 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-export async function openBenchStack(name: string): Promise<BenchStack> {
+export async function openBenchStack(name: string, overrides: Partial<Config> = {}): Promise<BenchStack> {
   const suffix = randomBytes(3).toString('hex');
   const config: Config = {
     ...loadConfig(),
-    PROMPTEVO_DB_SCHEMA: `bench_${name}_${suffix}`,
+    ...overrides,
+    PROMPTEVO_DB_SCHEMA: `bench_${name.replace(/[^a-z0-9]/gi, '_')}_${suffix}`,
     TEMPORAL_TASK_QUEUE: `bench-${name}-${suffix}`,
   };
   await migrateUp(config);
@@ -36,7 +37,35 @@ export async function openBenchStack(name: string): Promise<BenchStack> {
   };
 }
 
-/** Benchmarks start workers exactly as tests do. */
-export function spawnWorker(config: Config, extraEnv: Record<string, string> = {}): WorkerProcess {
-  return startWorkerProcess(config, extraEnv);
+/** Starts `count` real worker processes on the stack's task queue and waits until all of them poll. */
+export async function startWorkers(
+  config: Config,
+  count: number,
+  extraEnv: Record<string, string> = {},
+): Promise<WorkerProcess[]> {
+  const workers = Array.from({ length: count }, () => startWorkerProcess(config, extraEnv));
+  try {
+    await Promise.all(workers.map((w) => w.ready));
+  } catch (err) {
+    await stopWorkers(workers, 'SIGKILL');
+    throw err;
+  }
+  return workers;
+}
+
+/** Stops workers with `signal`; one that has not exited after `graceMs` (e.g. stuck in a shutdown) is killed. */
+export async function stopWorkers(
+  workers: WorkerProcess[],
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 15_000,
+): Promise<void> {
+  await Promise.all(
+    workers.map(async (w) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+      const outcome = await Promise.race([w.kill(signal), late]);
+      clearTimeout(timer);
+      if (outcome === 'late') await w.kill('SIGKILL');
+    }),
+  );
 }

@@ -1,0 +1,80 @@
+// Resident memory and CPU time of processes, read from /proc (Linux).
+import { readFileSync } from 'node:fs';
+
+function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined; // the process has exited
+  }
+}
+
+export interface MemoryReport {
+  /** Highest RSS seen per process while sampling. */
+  sampledPeakMiB: Map<number, number>;
+  /** The kernel's high-water mark per process (VmHWM): its whole life, start-up included. */
+  lifetimePeakMiB: Map<number, number>;
+  /** Highest sum of the processes' RSS at one sample. */
+  peakTotalMiB: number;
+  samples: number;
+}
+
+/** Current RSS of a process in MiB (0 once it has exited). */
+export function rssMiB(pid: number): number {
+  return (statusKb(pid, 'VmRSS') ?? 0) / 1024;
+}
+
+/** Samples the RSS of the processes `pids()` names every `intervalMs`; keeps each one's peak. */
+export class RssSampler {
+  private readonly peaks = new Map<number, number>();
+  private readonly hwm = new Map<number, number>();
+  private peakTotalKb = 0;
+  private samples = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pids: () => number[],
+    intervalMs = 500,
+  ) {
+    this.timer = setInterval(() => this.sample(), intervalMs);
+  }
+
+  private sample(): void {
+    let total = 0;
+    for (const pid of this.pids()) {
+      const rss = statusKb(pid, 'VmRSS');
+      const hwm = statusKb(pid, 'VmHWM');
+      if (rss === undefined) continue;
+      total += rss;
+      this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, rss));
+      this.hwm.set(pid, Math.max(this.hwm.get(pid) ?? 0, hwm ?? 0));
+    }
+    this.peakTotalKb = Math.max(this.peakTotalKb, total);
+    this.samples++;
+  }
+
+  stop(): MemoryReport {
+    this.sample();
+    clearInterval(this.timer);
+    const mib = (kb: number): number => kb / 1024;
+    return {
+      sampledPeakMiB: new Map([...this.peaks].map(([pid, kb]) => [pid, mib(kb)])),
+      lifetimePeakMiB: new Map([...this.hwm].map(([pid, kb]) => [pid, mib(kb)])),
+      peakTotalMiB: mib(this.peakTotalKb),
+      samples: this.samples,
+    };
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,177 @@
+// Orchestration overhead: the same evaluation workload (N distinct candidates × M validation
+// examples, every call paid for) run (a) through Temporal — the real generation workflow fanning
+// out evaluateCandidate activities to a real worker process — and (b) in this process, calling the
+// same activity function with the same concurrency. Each arm gets a fresh schema (empty response
+// cache) and a warm-up workload first. The model server runs in a child process so that neither
+// arm shares its CPU time with it. Arms alternate; each is repeated and the median is reported.
+// Usage: npm run bench:overhead -- [--candidates 8] [--examples 100] [--latencies 0,200] [--repeats 3]
+import { parseArgs } from 'node:util';
+import type { LoadedTask } from '../client/task-file.js';
+import { loadConfig } from '../platform/config.js';
+import { createPool } from '../platform/db.js';
+import { withCleanup } from './cleanup.js';
+import { taskOnGeneratedData } from './datasets.js';
+import {
+  benchActivities,
+  cachedEvaluations,
+  evaluateInProcess,
+  evaluateViaTemporal,
+  evaluationCount,
+  prepareEvalWorkload,
+  EVAL_BATCH,
+  type EvalWorkload,
+} from './eval-workload.js';
+import { historyStats } from './history.js';
+import { cpuSeconds } from './memory.js';
+import { fixed, intFlag, intListFlag, markdownTable, printHeader } from './report.js';
+import { pointAt, startSimServerProcess, type SimServer } from './sim-server.js';
+import { openBenchStack, startWorkers, stopWorkers } from './workers.js';
+
+const { values } = parseArgs({
+  options: {
+    candidates: { type: 'string', default: '8' },
+    examples: { type: 'string', default: '100' },
+    latencies: { type: 'string', default: '0,200' },
+    repeats: { type: 'string', default: '3' },
+  },
+});
+const candidates = intFlag(values, 'candidates');
+const examples = intFlag(values, 'examples');
+const latencies = intListFlag(values, 'latencies');
+const repeats = intFlag(values, 'repeats');
+
+interface ArmResult {
+  ms: number;
+  /** CPU seconds of the process that ran the activities (the worker, or this process), during the workload. */
+  cpu: number;
+  evaluations: number;
+  activities: number;
+  calls: number;
+  hits: number;
+}
+
+type Arm = 'temporal' | 'in-process';
+
+/** One arm in a scope of its own: a fresh schema, a warm-up, then the measured workload. */
+function runArm(arm: Arm, task: LoadedTask, server: SimServer, latency: number): Promise<ArmResult> {
+  return withCleanup(async (cleanup) => {
+    const stack = await openBenchStack(`overhead_${arm === 'temporal' ? 't' : 'p'}${latency}`);
+    cleanup.add('drop schema', () => stack.close());
+    const { config } = stack;
+    // The pool a worker process opens (worker/main.ts), for the activities of this process.
+    const pool = createPool(config, config.WORKER_MAX_ACTIVITIES + 2);
+    cleanup.add('close pool', () => pool.end());
+    const activities = benchActivities(config, pool);
+    const workers = arm === 'temporal' ? await startWorkers(config, 1) : [];
+    cleanup.add('stop workers', () => stopWorkers(workers));
+    const adjust = pointAt(server);
+    const id = `overhead-${arm}-${latency}ms-${Date.now()}`;
+    const execute = async (w: EvalWorkload): Promise<{ ms: number; workflowId?: string }> =>
+      arm === 'temporal'
+        ? await evaluateViaTemporal(stack.client, config.TEMPORAL_TASK_QUEUE, w, cleanup)
+        : { ms: await evaluateInProcess(activities, w, config.WORKER_MAX_ACTIVITIES) };
+
+    await execute(await prepareEvalWorkload(activities, pool, task, `${id}-warmup`, 1, adjust));
+    await pool.query('DELETE FROM response_cache');
+
+    const workload = await prepareEvalWorkload(activities, pool, task, id, candidates, adjust);
+    const activityProcess = workers[0]?.child.pid ?? process.pid;
+    const before = await server.received();
+    const cpuBefore = cpuSeconds(activityProcess);
+    const { ms, workflowId } = await execute(workload);
+    const cpu = cpuSeconds(activityProcess) - cpuBefore;
+    const calls = (await server.received()) - before;
+    const activityCount = workflowId
+      ? ((await historyStats(stack.client, workflowId)).activities.get('evaluateCandidate') ?? 0)
+      : candidates * Math.ceil(workload.valIds.length / EVAL_BATCH);
+    return {
+      ms,
+      cpu,
+      evaluations: evaluationCount(workload),
+      activities: activityCount,
+      calls,
+      hits: await cachedEvaluations(pool, id),
+    };
+  });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const rate = (r: ArmResult): number => r.evaluations / (r.ms / 1000);
+
+await withCleanup(async (cleanup) => {
+  const task = await taskOnGeneratedData('examples/ticket-routing/task.yaml', 'ticket-routing', {
+    train: 20,
+    val: examples,
+    test: 20,
+  });
+  printHeader('Orchestration overhead', {
+    candidates,
+    examples,
+    latencies: latencies.join('/') + ' ms',
+    repeats,
+    'activity slots per worker (WORKER_MAX_ACTIVITIES)': loadConfig().WORKER_MAX_ACTIVITIES,
+    'model calls in flight per process (maxConcurrency)': task.spec.models[task.spec.roles.dev]?.maxConcurrency ?? 0,
+    'examples per activity': EVAL_BATCH,
+  });
+  const rows: (string | number)[][] = [];
+  const ratios: (string | number)[][] = [];
+  for (const latency of latencies) {
+    const server = await startSimServerProcess({ latencyMs: latency });
+    cleanup.add('stop model server', () => server.close());
+    const results: Record<Arm, ArmResult[]> = { temporal: [], 'in-process': [] };
+    for (let rep = 0; rep < repeats; rep++) {
+      const order: Arm[] = rep % 2 === 0 ? ['temporal', 'in-process'] : ['in-process', 'temporal'];
+      for (const arm of order) results[arm].push(await runArm(arm, task, server, latency));
+    }
+    for (const arm of ['temporal', 'in-process'] as const) {
+      const runs = results[arm];
+      const rates = runs.map(rate);
+      const first = runs[0]!;
+      rows.push([
+        latency,
+        arm === 'temporal' ? '(a) Temporal, 1 worker process' : '(b) in-process loop',
+        first.evaluations,
+        first.activities,
+        runs.map((r) => r.calls).join('/'),
+        runs.map((r) => r.hits).join('/'),
+        fixed(median(runs.map((r) => r.ms)) / 1000),
+        fixed(median(rates)),
+        `${fixed(Math.min(...rates))}–${fixed(Math.max(...rates))}`,
+        fixed((median(runs.map((r) => r.cpu)) / first.evaluations) * 1000, 2),
+      ]);
+    }
+    const a = median(results.temporal.map(rate));
+    const b = median(results['in-process'].map(rate));
+    const activities = results.temporal[0]!.activities;
+    const extraMs = median(results.temporal.map((r) => r.ms)) - median(results['in-process'].map((r) => r.ms));
+    ratios.push([latency, fixed(a), fixed(b), fixed(a / b, 2), fixed(extraMs / Math.max(1, activities), 0)]);
+  }
+  console.log(
+    markdownTable(
+      [
+        'latency ms',
+        'path',
+        'evaluations',
+        'evaluate activities',
+        'model calls (per repeat)',
+        'cache hits',
+        'median wall s',
+        'median evaluations/s',
+        'range evaluations/s',
+        'CPU ms per evaluation (activity process)',
+      ],
+      rows,
+    ),
+  );
+  console.log();
+  console.log(
+    markdownTable(
+      ['latency ms', '(a) evaluations/s', '(b) evaluations/s', 'ratio (a)/(b)', 'extra ms per activity (a)−(b)'],
+      ratios,
+    ),
+  );
+});
