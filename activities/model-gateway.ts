@@ -92,29 +92,32 @@ export class ModelGateway {
       return result;
     }
     const result = await this.concurrency(req).run(() => this.send(req));
-    await this.db.query(
-      `INSERT INTO response_cache (key, model, request, response, prompt_tokens, completion_tokens)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING`,
-      [
-        key,
-        req.endpoint.model,
-        canonicalJson(canonicalRequest(req)),
-        JSON.stringify({ content: result.content, latencyMs: result.latencyMs }),
-        result.promptTokens,
-        result.completionTokens,
-      ],
-    );
-    await this.recordCall(req, key, result);
+    await this.recordCall(req, key, result, true);
     return result;
   }
 
   /**
    * The ledger keeps the first record of a request in a run, so a retried activity never counts
-   * twice; the run's running totals move in the same statement, only when the row is new.
+   * twice; the run's running totals move in the same statement, only when the row is new. A paid
+   * answer is cached by that statement too: a worker that dies after paying either recorded both
+   * or neither, so its retry never books a paid call as a cache hit.
    */
-  private async recordCall(req: ModelCallRequest, key: string, result: ModelCallResult): Promise<void> {
+  private async recordCall(req: ModelCallRequest, key: string, result: ModelCallResult, paid = false): Promise<void> {
+    const cache = paid
+      ? [
+          req.endpoint.model,
+          canonicalJson(canonicalRequest(req)),
+          JSON.stringify({ content: result.content, latencyMs: result.latencyMs }),
+        ]
+      : [];
     await this.db.query(
-      `WITH recorded AS (
+      `WITH ${
+        paid
+          ? `stored AS (
+         INSERT INTO response_cache (key, model, request, response, prompt_tokens, completion_tokens)
+         VALUES ($2, $10, $11, $12, $7, $8) ON CONFLICT (key) DO NOTHING),`
+          : ''
+      } recorded AS (
          INSERT INTO model_calls (run_id, request_key, generation, model, purpose, cached, prompt_tokens, completion_tokens, cost_usd)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (run_id, request_key) DO NOTHING
          RETURNING run_id, model, cached, prompt_tokens + completion_tokens AS tokens, cost_usd)
@@ -134,6 +137,7 @@ export class ModelGateway {
         result.promptTokens,
         result.completionTokens,
         result.cached ? 0 : result.costUsd,
+        ...cache,
       ],
     );
   }

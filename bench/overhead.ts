@@ -59,7 +59,7 @@ function runArm(arm: Arm, task: LoadedTask, server: SimServer, latency: number):
     cleanup.add('drop schema', () => stack.close());
     const { config } = stack;
     // The pool a worker process opens (worker/main.ts), for the activities of this process.
-    const pool = createPool(config, config.WORKER_MAX_ACTIVITIES + 2);
+    const pool = createPool(config, config.WORKER_DB_POOL);
     cleanup.add('close pool', () => pool.end());
     const activities = benchActivities(config, pool);
     const workers = arm === 'temporal' ? await startWorkers(config, 1) : [];

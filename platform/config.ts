@@ -28,6 +28,11 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_MAX_ACTIVITIES: positiveInt.default(32),
   WORKER_MAX_WORKFLOWS: positiveInt.default(64),
+  /**
+   * PostgreSQL connections per worker process. Activities hold one only for a query, so a few
+   * serve many activity slots; kept small so many workers fit PostgreSQL's default 100.
+   */
+  WORKER_DB_POOL: positiveInt.default(10),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const log = logger().child({ component: 'worker' });
   Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'], logger: temporalLogger(log) });
   const connection = await connectWorker(config);
-  const db = createPool(config, config.WORKER_MAX_ACTIVITIES + 2);
+  const db = createPool(config, config.WORKER_DB_POOL);
   try {
     const worker = await createPromptevoWorker({ config, connection, db, log });
     log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
