@@ -1,5 +1,6 @@
 // Per-generation pace of a finished run, from what PostgreSQL recorded: when each generation
 // finished, and the model calls (evaluations and proposals) made for it.
+import { RunStore } from '../activities/run-store.js';
 import type { Db } from '../platform/db.js';
 
 export interface GenerationTiming {
@@ -33,17 +34,31 @@ export async function generationTimings(db: Db, runId: string): Promise<Generati
  * Milliseconds the run's spend total takes to read at the run's final size: the query every
  * activity makes once (RunStore.spend), timed here as the median of five.
  */
-export async function spendQueryMs(db: Db, runId: string): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const started = performance.now();
-    await db.query(
-      `SELECT count(*) FILTER (WHERE NOT cached), count(*) FILTER (WHERE cached),
-              coalesce(sum(prompt_tokens + completion_tokens) FILTER (WHERE NOT cached), 0), coalesce(sum(cost_usd), 0)
-         FROM model_calls WHERE run_id = $1`,
-      [runId],
-    );
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b)[2]!;
+/**
+ * Median of 5 reads of the run's spend total, two ways: what every activity reads (the running
+ * totals in run_spend, through RunStore) and a sum over the whole call ledger, which grows with
+ * the run.
+ */
+export async function spendQueryMs(db: Db, runId: string): Promise<{ runningTotals: number; ledgerSum: number }> {
+  const median = async (read: () => Promise<unknown>): Promise<number> => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await read();
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[2]!;
+  };
+  const store = new RunStore(db);
+  return {
+    runningTotals: await median(() => store.spend(runId)),
+    ledgerSum: await median(() =>
+      db.query(
+        `SELECT count(*) FILTER (WHERE NOT cached), count(*) FILTER (WHERE cached),
+                coalesce(sum(prompt_tokens + completion_tokens) FILTER (WHERE NOT cached), 0), coalesce(sum(cost_usd), 0)
+           FROM model_calls WHERE run_id = $1`,
+        [runId],
+      ),
+    ),
+  };
 }
