@@ -4,7 +4,7 @@
 // from an empty cache. Prints, per optimizer: held-out test score (the task's metric from core/,
 // on the same test split), model calls and tokens as counted by the model server, wall time.
 // Usage: npm run bench:dspy -- [--tasks ticket-routing,seller-score,ticket-routing@gemma]
-//   [--optimizers seed,promptevo,mipro,gepa,bfsrs] [--calls 1200] [--gemma-calls 150] [--gemma-split 16,16,24]
+//   [--optimizers seed,promptevo,mipro,gepa,bfsrs] [--calls 1200] [--gemma-calls 120] [--gemma-split 12,12,20] [--gemma-max-tokens 32]
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,8 +45,9 @@ const { values } = parseArgs({
     tasks: { type: 'string', default: 'ticket-routing,seller-score,ticket-routing@gemma' },
     optimizers: { type: 'string', default: OPTIMIZERS.join(',') },
     calls: { type: 'string', default: '1200' },
-    'gemma-calls': { type: 'string', default: '150' },
-    'gemma-split': { type: 'string', default: '16,16,24' },
+    'gemma-calls': { type: 'string', default: '120' },
+    'gemma-split': { type: 'string', default: '12,12,20' },
+    'gemma-max-tokens': { type: 'string', default: '32' },
     threads: { type: 'string', default: '8' },
     out: { type: 'string', default: 'bench/out/dspy-compare' },
   },
@@ -70,6 +71,8 @@ interface BenchTask {
   spec: TaskSpec;
   taskModel: string;
   calls: number;
+  /** Answer length cap for the task model, the same on both sides (the real model may not stop by itself). */
+  maxTokens?: number;
 }
 
 function benchTask(label: string): BenchTask {
@@ -84,7 +87,14 @@ function benchTask(label: string): BenchTask {
   const [train, val, test] = values['gemma-split'].split(',').map(Number);
   const split = { ...loaded.spec.data.split, train: train!, val: val!, test: test! };
   const spec = { ...loaded.spec, data: { ...loaded.spec.data, split } };
-  return { label, loaded, spec, taskModel: GEMMA, calls: +values['gemma-calls'] };
+  return {
+    label,
+    loaded,
+    spec,
+    taskModel: GEMMA,
+    calls: +values['gemma-calls'],
+    maxTokens: +values['gemma-max-tokens'],
+  };
 }
 
 /** Both sides read this split: the same function and seed promptevo's prepareRun uses. */
@@ -161,7 +171,12 @@ async function runPromptevo(task: BenchTask, server: ModelServer, split: DataSpl
     const models: TaskSpec['models'] = {
       'sim-large': { ...task.spec.models['sim-large']!, ...endpoint, model: 'sim-large' },
     };
-    if (task.taskModel === GEMMA) models[GEMMA] = { ...models['sim-large']!, model: GEMMA };
+    if (task.taskModel === GEMMA)
+      models[GEMMA] = {
+        ...models['sim-large']!,
+        model: GEMMA,
+        ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}),
+      };
     const started = performance.now();
     await client.startTask(task.loaded, {
       runId,
@@ -176,6 +191,7 @@ async function runPromptevo(task: BenchTask, server: ModelServer, split: DataSpl
     const result = await client.waitForResult(runId);
     const searchSeconds = (performance.now() - started) / 1000;
     const afterRun = counts(server.stats.summary().models);
+    const search = minus(afterRun, await testCallsOfRun(stack.db, runId));
 
     // The run must have split exactly as the exported file says.
     const store = new RunStore(stack.db);
@@ -219,7 +235,6 @@ async function runPromptevo(task: BenchTask, server: ModelServer, split: DataSpl
     };
     const test = await onTest(result.best);
     const seedTest = await onTest(result.baseline);
-    const search = minus(afterRun, await testCallsOfRun(stack.db, runId));
     return {
       optimizer: 'promptevo',
       test,
@@ -297,6 +312,7 @@ async function runDspy(
     ...['--split', splitFile, '--optimizer', optimizer === 'seed' ? 'none' : optimizer, '--server', server.url],
     ...['--api-key', apiKey, '--task-model', task.taskModel, '--prompt-model', 'sim-large'],
     ...['--calls', String(task.calls), '--threads', values.threads, '--out', out],
+    ...(task.maxTokens ? ['--task-max-tokens', String(task.maxTokens)] : []),
   ];
   const log = path.join(outDir, `dspy-${task.label.replace('@', '-')}-${optimizer}.log`);
   const code = await new Promise<number | null>((resolve) => {

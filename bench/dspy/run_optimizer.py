@@ -30,6 +30,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--task-model", required=True)
     p.add_argument("--prompt-model", required=True, help="proposer / reflection model")
     p.add_argument("--calls", type=int, required=True, help="target number of search calls")
+    p.add_argument("--task-max-tokens", type=int, default=None, help="answer length cap for the task model")
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", required=True)
@@ -133,10 +134,12 @@ def main() -> None:
     api_base = f"{args.server}/v1"
     # Evaluation at temperature 0, as promptevo evaluates; proposals sampled, as DSPy's own examples do.
     task_lm = dspy.LM(f"openai/{args.task_model}", api_base=api_base, api_key=args.api_key, temperature=0.0,
-                      num_retries=3)
+                      max_tokens=args.task_max_tokens, num_retries=3)
     prompt_lm = dspy.LM(f"openai/{args.prompt_model}", api_base=api_base, api_key=args.api_key, temperature=1.0,
                         num_retries=3)
-    dspy.configure(lm=task_lm)
+    # An unparseable answer scores 0 (as in promptevo) instead of aborting the run after a few.
+    no_abort = 10**9
+    dspy.configure(lm=task_lm, max_errors=no_abort)
     program = dspy.Predict(make_signature(task))
     settings: dict[str, Any] = {}
     n_val, n_train, budget = len(valset), len(trainset), args.calls
@@ -155,7 +158,7 @@ def main() -> None:
         settings = {"auto": None, "num_candidates": candidates, "num_trials": trials, "minibatch_size": minibatch,
                     "max_bootstrapped_demos": 4, "max_labeled_demos": 4}
         optimizer = dspy.MIPROv2(metric=plain_metric, prompt_model=prompt_lm, task_model=task_lm, auto=None,
-                                 num_candidates=candidates, num_threads=args.threads, seed=args.seed,
+                                 num_candidates=candidates, num_threads=args.threads, seed=args.seed, max_errors=no_abort,
                                  max_bootstrapped_demos=4, max_labeled_demos=4, verbose=False)
         compiled = optimizer.compile(program, trainset=trainset, valset=valset, num_trials=trials,
                                      minibatch_size=minibatch, minibatch_full_eval_steps=5)
@@ -176,7 +179,7 @@ def main() -> None:
         settings = {"num_candidate_programs": programs, "max_bootstrapped_demos": 4, "max_labeled_demos": 4}
         optimizer = dspy.BootstrapFewShotWithRandomSearch(metric=plain_metric, max_bootstrapped_demos=4,
                                                           max_labeled_demos=4, num_candidate_programs=programs,
-                                                          num_threads=args.threads)
+                                                          num_threads=args.threads, max_errors=no_abort)
         compiled = optimizer.compile(program, trainset=trainset, valset=valset)
     else:
         compiled = program
@@ -184,7 +187,7 @@ def main() -> None:
     after_search = server_stats(args.server)
 
     evaluate = dspy.Evaluate(devset=testset, metric=plain_metric, num_threads=args.threads, display_progress=False,
-                             failure_score=0.0, provide_traceback=False)
+                             failure_score=0.0, provide_traceback=False, max_errors=no_abort)
     result = evaluate(compiled)
     predictions = []
     for row, (_example, pred, _score) in zip(split["test"], result.results):
