@@ -128,6 +128,35 @@ describe('meta behaviour', () => {
     expect(conveys(reply.new_instruction, rule('old-refund').cues)).toBe(true);
   });
 
+  it("learns a rule from worked demos in a DSPy demos field, as MIPROv2's instruction proposer shows them", async () => {
+    const demos = dataset('ticket-routing', 300, 606)
+      .filter((r) => rule('old-refund').fires(readFeatures(r)) && !readFeatures(r).legalThreat)
+      .slice(0, 3)
+      .map((row) => `Ticket: ${row.inputs['ticket']}\nLabel: ${String(row.expected['label'])}`)
+      .join('\n\n');
+    const user = [
+      '[[ ## task_demos ## ]]',
+      demos,
+      '',
+      '[[ ## basic_instruction ## ]]',
+      'Route the support ticket to the right team.',
+      '',
+      'Respond with the corresponding output fields, starting with the field `[[ ## proposed_instruction ## ]]`, and then ending with the marker for `[[ ## completed ## ]]`.',
+    ].join('\n');
+    const completion = await client.chat.completions.create({
+      model: 'sim-large',
+      temperature: 0,
+      messages: [
+        { role: 'system', content: 'Use the information below to learn about a task and propose an instruction.' },
+        { role: 'user', content: user },
+      ],
+    });
+    const content = completion.choices[0]!.message.content!;
+    const proposed =
+      /\[\[ ## proposed_instruction ## \]\]\n([\s\S]*?)\n\n\[\[ ## completed ## \]\]/.exec(content)?.[1] ?? '';
+    expect(conveys(proposed, rule('old-refund').cues), content).toBe(true);
+  });
+
   it('adds score anchors when the failures show hedged scores', async () => {
     const extreme = dataset('seller-score', 200, 808)
       .filter((r) => (r.expected['score'] as number) <= 2)

@@ -1,7 +1,9 @@
 // Examples shown in a meta request: `Inputs:` / `Expected:` / `Got:` / `Feedback:` blocks,
 // DSPy/GEPA-style markdown dumps (`# Example 1`, `## Inputs`, `### field`, `## Generated Outputs`,
 // `## Feedback`), and the same records as JSON objects (`{"Inputs": {...}, "Generated Outputs":
-// {...}, "Feedback": "..."}`); without an expected answer, it is read from the feedback text.
+// {...}, "Feedback": "..."}`); without an expected answer, it is read from the feedback text. Also
+// worked demos in a DSPy field named like demos/examples (MIPROv2's `task_demos`): blocks of
+// `Field: value` lines, the last line being the answer.
 import { type Fields, parseJsonFields, parseLineFields, parseOutputFields } from './field-text.js';
 
 export interface MetaExample {
@@ -159,6 +161,27 @@ function jsonExamples(text: string): MetaExample[] {
   return examples;
 }
 
+/** `[[ ## task_demos ## ]]` followed by blank-line separated `Ticket: …` / `Label: …` blocks. */
+function dspyDemoExamples(text: string): MetaExample[] {
+  const examples: MetaExample[] = [];
+  for (const section of text.matchAll(
+    /^\[\[ ## [\w.-]*(?:demo|example)[\w.-]* ## \]\]\n([\s\S]*?)(?=^\[\[ ## |(?![\s\S]))/gim,
+  )) {
+    for (const block of (section[1] ?? '').split(/\n\s*\n/)) {
+      const fields: [string, string][] = [];
+      for (const line of block.split('\n')) {
+        const m = /^([A-Za-z][\w ]{0,40}):\s*(.*)$/.exec(line);
+        if (m) fields.push([m[1]!.trim().toLowerCase().replace(/\s+/g, '_'), m[2] ?? '']);
+        else if (fields.length > 0 && line.trim()) fields[fields.length - 1]![1] += `\n${line}`;
+      }
+      const answer = fields.pop();
+      if (!answer || fields.length === 0) continue;
+      examples.push({ inputs: Object.fromEntries(fields), expected: { [answer[0]]: answer[1].trim() } });
+    }
+  }
+  return examples;
+}
+
 export function readMetaExamples(text: string): MetaExample[] {
-  return [...labelledExamples(text), ...markdownExamples(text), ...jsonExamples(text)];
+  return [...labelledExamples(text), ...markdownExamples(text), ...jsonExamples(text), ...dspyDemoExamples(text)];
 }
