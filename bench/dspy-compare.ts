@@ -396,7 +396,7 @@ for (const label of values.tasks.split(',')) {
       .filter(([, n]) => n > 0)
       .map(([m, n]) => `${m} ${n}`)
       .join(' + ');
-  report.push(
+  const table = [
     '',
     `task ${task.label}: task model ${task.taskModel}, proposer sim-large; split train ${split.train.length} / val ${split.val.length} / test ${split.test.length}; metric ${task.spec.metric.kind}`,
     '',
@@ -406,9 +406,10 @@ for (const label of values.tasks.split(',')) {
       (r) =>
         `| ${TITLES[r.optimizer]} | ${fmt(r.test)}${r.seedTest !== undefined ? ` (seed ${fmt(r.seedTest)})` : ''} | ${r.search.calls}${r.search.calls > 0 ? ` (${byModel(r.search)})` : ''} | ${r.search.tokens} | ${r.testCalls} | ${fmt(r.searchSeconds, 1)} | ${r.settings || '—'} |`,
     ),
-  );
+  ];
+  console.log(table.join('\n')); // each task's table as soon as it is measured
+  report.push(...table);
 }
 report.push('', `DSPy ${dspyVersion || '(not run)'}`);
-const text = report.join('\n');
-console.log(text);
-writeFileSync(path.join(outDir, 'report.md'), `${text}\n`);
+console.log(report.at(-1));
+writeFileSync(path.join(outDir, 'report.md'), `${report.join('\n')}\n`);
