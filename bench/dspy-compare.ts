@@ -372,6 +372,7 @@ const report: string[] = [];
 report.push(
   `dspy-compare (${new Date().toISOString()}), calls target ${values.calls} (gemma ${values['gemma-calls']})`,
 );
+console.log(report[0]);
 for (const label of values.tasks.split(',')) {
   const task = benchTask(label);
   const { file, split } = exportSplit(task);
