@@ -61,7 +61,7 @@ const outDir = path.resolve(values.out);
 mkdirSync(outDir, { recursive: true });
 const GEMMA = 'gemma-3-270m';
 const gguf = process.env['PROMPTEVO_GGUF'] || path.join(repoRoot, '.data/models/gemma-3-270m-q4_k_m.gguf');
-// One key for every arm's server: promptevo's workers read it from BENCH_MODEL_KEY, DSPy gets it as api_key.
+// One key for every arm's server, passed to promptevo's workers and to DSPy in BENCH_MODEL_KEY (never on a command line).
 const apiKey = `bench-${randomBytes(8).toString('hex')}`;
 process.env['BENCH_MODEL_KEY'] = apiKey; // for the test scoring this process runs with promptevo's activity
 
@@ -306,11 +306,12 @@ async function runDspy(
     HTTPS_PROXY: 'http://127.0.0.1:9',
     NO_PROXY: '127.0.0.1,localhost',
     PYTHONUNBUFFERED: '1',
+    BENCH_MODEL_KEY: apiKey,
   };
   const args = [
     path.join(repoRoot, 'bench/dspy/run_optimizer.py'),
     ...['--split', splitFile, '--optimizer', optimizer === 'seed' ? 'none' : optimizer, '--server', server.url],
-    ...['--api-key', apiKey, '--task-model', task.taskModel, '--prompt-model', 'sim-large'],
+    ...['--task-model', task.taskModel, '--prompt-model', 'sim-large'],
     ...['--calls', String(task.calls), '--threads', values.threads, '--out', out],
     ...(task.maxTokens ? ['--task-max-tokens', String(task.maxTokens)] : []),
   ];

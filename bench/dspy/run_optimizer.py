@@ -14,6 +14,7 @@ its bundled cost map, DSPy's disk cache off, and any non-loopback HTTP going to 
 import argparse
 import json
 import math
+import os
 import time
 import urllib.request
 from typing import Any, Literal
@@ -26,7 +27,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--split", required=True, help="split JSON written by dspy-compare.ts")
     p.add_argument("--optimizer", required=True, choices=["none", "mipro", "gepa", "bfsrs"])
     p.add_argument("--server", required=True, help="model server root, e.g. http://127.0.0.1:8787")
-    p.add_argument("--api-key", required=True)
+    p.add_argument("--api-key-env", default="BENCH_MODEL_KEY", help="environment variable holding the API key")
     p.add_argument("--task-model", required=True)
     p.add_argument("--prompt-model", required=True, help="proposer / reflection model")
     p.add_argument("--calls", type=int, required=True, help="target number of search calls")
@@ -132,10 +133,11 @@ def main() -> None:
     plain_metric, feedback_metric = make_scorer(task)
 
     api_base = f"{args.server}/v1"
+    api_key = os.environ[args.api_key_env]
     # Evaluation at temperature 0, as promptevo evaluates; proposals sampled, as DSPy's own examples do.
-    task_lm = dspy.LM(f"openai/{args.task_model}", api_base=api_base, api_key=args.api_key, temperature=0.0,
+    task_lm = dspy.LM(f"openai/{args.task_model}", api_base=api_base, api_key=api_key, temperature=0.0,
                       max_tokens=args.task_max_tokens, num_retries=3)
-    prompt_lm = dspy.LM(f"openai/{args.prompt_model}", api_base=api_base, api_key=args.api_key, temperature=1.0,
+    prompt_lm = dspy.LM(f"openai/{args.prompt_model}", api_base=api_base, api_key=api_key, temperature=1.0,
                         num_retries=3)
     # An unparseable answer scores 0 (as in promptevo) instead of aborting the run after a few.
     no_abort = 10**9
