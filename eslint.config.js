@@ -44,7 +44,7 @@ const forbidIo = (layer, extra = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', '.venv/**', 'bench/out/**', '**/*.html'] },
+  { ignores: ['node_modules/**', '.data/**', '.venv/**', '.bench-venv/**', 'bench/out/**', '**/*.html'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

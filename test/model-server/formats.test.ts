@@ -46,6 +46,38 @@ describe('input recognition and output formats', () => {
     );
   });
 
+  it("answers a DSPy JSON-adapter request with a JSON object of DSPy's output fields", async () => {
+    // As DSPy 3.4's JSONAdapter writes it when the endpoint is not known to take response_format.
+    const system = [
+      'Your input fields are:',
+      "1. `ticket` (str): The customer's message.",
+      'Your output fields are:',
+      "1. `label` (Literal['billing', 'technical', 'shipping', 'account', 'escalation']):",
+      'All interactions will be structured in the following way, with the appropriate values filled in.',
+      '',
+      'Inputs will have the following structure:',
+      '',
+      '[[ ## ticket ## ]]\n{ticket}',
+      '',
+      'Outputs will be a JSON object with the following fields.',
+      '',
+      '{\n  "label": "{label}        # note: the value you produce must exactly match (no extra characters) one of: billing; technical; shipping; account; escalation"\n}',
+      'In adhering to this structure, your objective is: ',
+      '        Route the support ticket to the right team.',
+    ].join('\n');
+    const user = [
+      '[[ ## ticket ## ]]',
+      'The courier left my parcel at the wrong house.',
+      '',
+      "Respond with a JSON object in the following order of fields: `label` (must be formatted as a valid Python Literal['billing', 'technical', 'shipping', 'account', 'escalation']).",
+    ].join('\n');
+    const content = await reply('sim-large', [
+      { role: 'system', content: system },
+      { role: 'user', content: user },
+    ]);
+    expect(JSON.parse(content)).toEqual({ label: 'shipping' });
+  });
+
   it('reads a JSON object as inputs and answers in `name: value` lines when no format is asked', async () => {
     const content = await reply('sim-large', [
       { role: 'system', content: 'Route each ticket to the team that should handle it. Give the label.' },

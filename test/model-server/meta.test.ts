@@ -77,6 +77,86 @@ describe('meta behaviour', () => {
     expect(childScore - parentScore, `parent ${parentScore}, child ${childScore}`).toBeGreaterThanOrEqual(0.1);
   });
 
+  it("reads examples given as JSON records, as DSPy's GEPA sends them, and answers in DSPy's JSON field", async () => {
+    const records = dataset('ticket-routing', 300, 606)
+      .filter((r) => rule('old-refund').fires(readFeatures(r)) && !readFeatures(r).legalThreat)
+      .slice(0, 3)
+      .map((row) => ({
+        Inputs: row.inputs,
+        'Generated Outputs': { label: 'billing' },
+        Feedback: `Wrong: the answer was 'billing', but the correct label is ${String(row.expected['label'])}.`,
+      }));
+    // As DSPy 3.4's GEPA asks for a new instruction (its proposal signature through the JSONAdapter).
+    const system = [
+      'Your input fields are:',
+      '1. `current_instruction` (str): The instructions I provided to the assistant.',
+      "2. `examples_with_feedback` (list[dict[str, Any]]): Task inputs provided to the assistant, the assistant's response for each, and feedback on how the response could be better.",
+      'Your output fields are:',
+      '1. `new_instruction` (str): The new instruction for the assistant.',
+      'All interactions will be structured in the following way, with the appropriate values filled in.',
+      '',
+      'Inputs will have the following structure:',
+      '',
+      '[[ ## current_instruction ## ]]\n{current_instruction}\n\n[[ ## examples_with_feedback ## ]]\n{examples_with_feedback}',
+      '',
+      'Outputs will be a JSON object with the following fields.',
+      '',
+      '{\n  "new_instruction": "{new_instruction}"\n}',
+      'In adhering to this structure, your objective is: ',
+      "        I provided an assistant with instructions to perform a task for me. You are given those instructions, along with examples of different task inputs provided to the assistant, the assistant's response for each of them, and some feedback on how the assistant's response could be better.",
+      '        Your task is to write a new instruction for the assistant.',
+    ].join('\n');
+    const user = [
+      '[[ ## current_instruction ## ]]',
+      'Route the support ticket to the right team.',
+      '',
+      '[[ ## examples_with_feedback ## ]]',
+      JSON.stringify(records),
+      '',
+      'Respond with a JSON object in the following order of fields: `new_instruction`.',
+    ].join('\n');
+    const completion = await client.chat.completions.create({
+      model: 'sim-large',
+      temperature: 0,
+      messages: [
+        { role: 'system', content: system },
+        { role: 'user', content: user },
+      ],
+    });
+    const reply = JSON.parse(completion.choices[0]!.message.content!) as { new_instruction: string };
+    expect(reply.new_instruction).toContain('Route the support ticket to the right team.');
+    expect(conveys(reply.new_instruction, rule('old-refund').cues)).toBe(true);
+  });
+
+  it("learns a rule from worked demos in a DSPy demos field, as MIPROv2's instruction proposer shows them", async () => {
+    const demos = dataset('ticket-routing', 300, 606)
+      .filter((r) => rule('old-refund').fires(readFeatures(r)) && !readFeatures(r).legalThreat)
+      .slice(0, 3)
+      .map((row) => `Ticket: ${row.inputs['ticket']}\nLabel: ${String(row.expected['label'])}`)
+      .join('\n\n');
+    const user = [
+      '[[ ## task_demos ## ]]',
+      demos,
+      '',
+      '[[ ## basic_instruction ## ]]',
+      'Route the support ticket to the right team.',
+      '',
+      'Respond with the corresponding output fields, starting with the field `[[ ## proposed_instruction ## ]]`, and then ending with the marker for `[[ ## completed ## ]]`.',
+    ].join('\n');
+    const completion = await client.chat.completions.create({
+      model: 'sim-large',
+      temperature: 0,
+      messages: [
+        { role: 'system', content: 'Use the information below to learn about a task and propose an instruction.' },
+        { role: 'user', content: user },
+      ],
+    });
+    const content = completion.choices[0]!.message.content!;
+    const proposed =
+      /\[\[ ## proposed_instruction ## \]\]\n([\s\S]*?)\n\n\[\[ ## completed ## \]\]/.exec(content)?.[1] ?? '';
+    expect(conveys(proposed, rule('old-refund').cues), content).toBe(true);
+  });
+
   it('adds score anchors when the failures show hedged scores', async () => {
     const extreme = dataset('seller-score', 200, 808)
       .filter((r) => (r.expected['score'] as number) <= 2)

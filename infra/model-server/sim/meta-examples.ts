@@ -1,6 +1,9 @@
-// Examples shown in a meta request: `Inputs:` / `Expected:` / `Got:` / `Feedback:` blocks, and
+// Examples shown in a meta request: `Inputs:` / `Expected:` / `Got:` / `Feedback:` blocks,
 // DSPy/GEPA-style markdown dumps (`# Example 1`, `## Inputs`, `### field`, `## Generated Outputs`,
-// `## Feedback`) where the expected answer is read from the feedback text.
+// `## Feedback`), and the same records as JSON objects (`{"Inputs": {...}, "Generated Outputs":
+// {...}, "Feedback": "..."}`); without an expected answer, it is read from the feedback text. Also
+// worked demos in a DSPy field named like demos/examples (MIPROv2's `task_demos`): blocks of
+// `Field: value` lines, the last line being the answer.
 import { type Fields, parseJsonFields, parseLineFields, parseOutputFields } from './field-text.js';
 
 export interface MetaExample {
@@ -73,6 +76,17 @@ function markdownFields(section: string): Fields {
   return fields;
 }
 
+/** "the correct score is 3" → { score: "3" }, on the first non-reasoning output field. */
+function expectedFromFeedback(feedback: string, got: Fields): Fields | undefined {
+  const correct =
+    /(?:correct|expected|right|true)\s+(?:\w+\s+){0,2}(?:is|was|would be|should be|:|=)\s*["'`]?([\w.-]+)/i.exec(
+      feedback,
+    );
+  if (!correct?.[1]) return undefined;
+  const field = Object.keys(got).find((k) => !/reason/i.test(k)) ?? 'answer';
+  return { [field]: correct[1].replace(/\.$/, '') };
+}
+
 /** The GEPA/DSPy markdown layout. */
 function markdownExamples(text: string): MetaExample[] {
   const examples: MetaExample[] = [];
@@ -82,17 +96,92 @@ function markdownExamples(text: string): MetaExample[] {
     const inputs = markdownFields(section('Inputs'));
     const got = markdownFields(section('Generated Outputs'));
     const feedback = section('Feedback').trim();
-    const correct =
-      /(?:correct|expected|right|true)\s+(?:\w+\s+){0,2}(?:is|was|would be|should be|:|=)\s*["'`]?([\w.-]+)/i.exec(
-        feedback,
-      );
-    if (Object.keys(inputs).length === 0 || !correct?.[1]) continue;
-    const field = Object.keys(got).find((k) => !/reason/i.test(k)) ?? 'answer';
-    examples.push({ inputs, expected: { [field]: correct[1].replace(/\.$/, '') }, got, feedback });
+    const expected = expectedFromFeedback(feedback, got);
+    if (Object.keys(inputs).length === 0 || !expected) continue;
+    examples.push({ inputs, expected, got, feedback });
+  }
+  return examples;
+}
+
+/** Every top-level JSON object or array embedded in the text (e.g. a DSPy field holding a list of dicts). */
+function embeddedJson(text: string): unknown[] {
+  const found: unknown[] = [];
+  for (let start = 0; start < text.length; start++) {
+    if (text[start] !== '{' && text[start] !== '[') continue;
+    let depth = 0;
+    let inString = false;
+    for (let i = start; i < text.length; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === '{' || c === '[') depth++;
+      else if ((c === '}' || c === ']') && --depth === 0) {
+        try {
+          found.push(JSON.parse(text.slice(start, i + 1)));
+          start = i;
+        } catch {
+          // not JSON after all; keep scanning from the next character
+        }
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+const asFields = (value: unknown): Fields | undefined => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v : JSON.stringify(v),
+    ]),
+  );
+};
+
+/** Example records as JSON objects, keyed like the other layouts (Inputs, Generated Outputs / Got, Expected, Feedback). */
+function jsonExamples(text: string): MetaExample[] {
+  const records = embeddedJson(text).flatMap((v): unknown[] => (Array.isArray(v) ? (v as unknown[]) : [v]));
+  const examples: MetaExample[] = [];
+  for (const record of records) {
+    const entries = Object.entries(asFields(record) ? (record as Record<string, unknown>) : {});
+    const pick = (pattern: RegExp): unknown => entries.find(([k]) => pattern.test(k.trim()))?.[1];
+    const inputs = asFields(pick(/^inputs?$/i));
+    if (!inputs) continue;
+    const got = asFields(pick(/^(generated outputs?|got|outputs?|prediction)$/i)) ?? {};
+    const feedbackValue = pick(/^feedback$/i);
+    const feedback = typeof feedbackValue === 'string' ? feedbackValue : undefined;
+    const expected =
+      asFields(pick(/^(expected|expected outputs?|gold)$/i)) ?? expectedFromFeedback(feedback ?? '', got);
+    if (!expected) continue;
+    examples.push({ inputs, expected, got, ...(feedback !== undefined ? { feedback } : {}) });
+  }
+  return examples;
+}
+
+/** `[[ ## task_demos ## ]]` followed by blank-line separated `Ticket: …` / `Label: …` blocks. */
+function dspyDemoExamples(text: string): MetaExample[] {
+  const examples: MetaExample[] = [];
+  for (const section of text.matchAll(
+    /^\[\[ ## [\w.-]*(?:demo|example)[\w.-]* ## \]\]\n([\s\S]*?)(?=^\[\[ ## |(?![\s\S]))/gim,
+  )) {
+    for (const block of (section[1] ?? '').split(/\n\s*\n/)) {
+      const fields: [string, string][] = [];
+      for (const line of block.split('\n')) {
+        const m = /^([A-Za-z][\w ]{0,40}):\s*(.*)$/.exec(line);
+        if (m) fields.push([m[1]!.trim().toLowerCase().replace(/\s+/g, '_'), m[2] ?? '']);
+        else if (fields.length > 0 && line.trim()) fields[fields.length - 1]![1] += `\n${line}`;
+      }
+      const answer = fields.pop();
+      if (!answer || fields.length === 0) continue;
+      examples.push({ inputs: Object.fromEntries(fields), expected: { [answer[0]]: answer[1].trim() } });
+    }
   }
   return examples;
 }
 
 export function readMetaExamples(text: string): MetaExample[] {
-  return [...labelledExamples(text), ...markdownExamples(text)];
+  return [...labelledExamples(text), ...markdownExamples(text), ...jsonExamples(text), ...dspyDemoExamples(text)];
 }

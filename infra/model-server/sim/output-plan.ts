@@ -77,7 +77,7 @@ export function planOutput(view: RequestView, format: ResponseFormat, family: Fa
   let mode: OutputPlan['mode'] = 'lines';
   if (format?.type === 'json_schema') mode = 'json_schema';
   else if (format?.type === 'json_object') mode = 'json';
-  else if (view.dspyOutputFields.length > 0) mode = 'dspy';
+  else if (view.dspyOutputMarkers) mode = 'dspy';
   else if (mentionsJson || demoJson) mode = 'json';
   return { mode, fields, properties, guided: guided || mode !== 'lines' };
 }

@@ -17,13 +17,16 @@ export interface RequestView {
   inputs: Fields;
   inputLayout: 'dspy' | 'json' | 'lines' | 'free';
   lastUserText: string;
-  /** Output fields named by `[[ ## name ## ]]` markers the request asks the reply to use. */
+  /** Output fields DSPy names: by `[[ ## name ## ]]` markers, or listed under "Your output fields are:". */
   dspyOutputFields: string[];
+  /** The request shows those output fields as `[[ ## name ## ]]` blocks (ChatAdapter), not as a JSON object (JSONAdapter). */
+  dspyOutputMarkers: boolean;
   /** Every message's text, for whole-request searches. */
   allText: string;
 }
 
-const respondWith = /Respond with the corresponding output fields[\s\S]*$/;
+// DSPy's closing paragraph: ChatAdapter asks for marker blocks, JSONAdapter for a JSON object.
+const respondWith = /Respond with (?:the corresponding output fields|a JSON object)[\s\S]*$/;
 const inlineMarker = /\[\[ ## ([\w.-]+) ## \]\]/g;
 
 function markersIn(text: string): string[] {
@@ -75,7 +78,12 @@ export function buildRequestView(messages: readonly PlainMessage[]): RequestView
   const inputText = tail ? lastUserText.slice(0, lastUserText.length - tail.length) : lastUserText;
   const parsed = parseInputFields(inputText);
   let dspyOutputFields = markersIn(tail);
-  if (dspyOutputFields.length === 0 && parsed.layout === 'dspy') dspyOutputFields = dspySystemOutputFields(instruction);
+  let dspyOutputMarkers = dspyOutputFields.length > 0;
+  if (dspyOutputFields.length === 0 && parsed.layout === 'dspy') {
+    dspyOutputFields = dspySystemOutputFields(instruction);
+    const shown = new Set(markersIn(instruction));
+    dspyOutputMarkers = dspyOutputFields.some((name) => shown.has(name));
+  }
 
   return {
     instruction,
@@ -84,6 +92,7 @@ export function buildRequestView(messages: readonly PlainMessage[]): RequestView
     inputLayout: parsed.layout,
     lastUserText,
     dspyOutputFields,
+    dspyOutputMarkers,
     allText: messages.map((m) => m.text).join('\n\n'),
   };
 }

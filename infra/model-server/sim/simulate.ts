@@ -89,8 +89,10 @@ function metaReply(
       ? `Changes: ${result.notes.map((n) => n.replace(/\.$/, '')).join('; ')}.`
       : 'Light rewording only.';
   const plan: OutputPlan = planOutput(view, input.responseFormat, undefined);
-  if (plan.mode === 'json_schema' || plan.mode === 'dspy' || input.responseFormat?.type === 'json_object') {
-    const fields = plan.mode === 'json_schema' || plan.mode === 'dspy' ? plan.fields : ['prompt'];
+  // Named output fields (a schema, or DSPy's, as markers or a JSON object) say where the prompt goes.
+  const named = plan.mode === 'json_schema' || plan.mode === 'dspy' || view.dspyOutputFields.length > 0;
+  if (named || input.responseFormat?.type === 'json_object') {
+    const fields = named ? plan.fields : ['prompt'];
     const slot =
       fields.find((f) => /instruction|prompt/i.test(f)) ?? fields.find((f) => !reasoningField.test(f)) ?? fields[0];
     return renderReply(
