@@ -242,13 +242,18 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
   let exhausted = false;
   while (state.generation < search.generations && !state.stopRequested) {
     if (state.paused) {
+      state.phase = 'paused';
       setCurrentDetails(`Paused after generation ${state.generation}; signal "resume" to go on`);
+      publish();
       await condition(() => !state.paused || state.stopRequested);
       if (state.stopRequested) break;
     }
     if (exhausted || budgetExhausted(state.budget, state.spend)) {
       exhausted = !(await awaitBudgetExtension());
       if (exhausted) break;
+      // More budget arrived: look again at pause and stop, which may have come while waiting.
+      state.phase = 'evolving';
+      continue;
     }
     const generation = state.generation + 1;
     state.phase = generation === 0 ? 'seeding' : 'evolving';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
-import { extendBudgetUpdate } from '../../workflows/run.js';
+import { extendBudgetUpdate, type RunStatusView } from '../../workflows/run.js';
 import { startExampleRun } from '../support/runs.js';
 import { useWorkerStack } from '../support/stack.js';
 
@@ -30,15 +30,26 @@ describe('budgets', () => {
     expect(rows[0]!.cost).toBeLessThanOrEqual(0.05);
   });
 
-  it('waits for an extension when told to, and goes on to complete once it arrives', async () => {
+  it('waits for an extension when told to, stays paused if paused meanwhile, and completes once resumed', async () => {
     const { client, runId } = await startExampleRun(ctx.stack, `budget-extend-${Date.now()}`, budget(0.05, 600));
-    const deadline = Date.now() + 120_000;
-    while ((await client.status(runId)).status !== 'budget_exhausted') {
-      if (Date.now() > deadline) throw new Error('the run never reported budget_exhausted');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const until = async (what: string, ok: (s: RunStatusView) => boolean): Promise<RunStatusView> => {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const s = await client.status(runId);
+        if (ok(s)) return s;
+        if (Date.now() > deadline) throw new Error(`the run never reported ${what}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const waiting = await until('budget_exhausted', (s) => s.status === 'budget_exhausted');
+    await client.pause(runId);
     const extended = await client.run(runId).executeUpdate(extendBudgetUpdate, { args: [{ usd: 5 }] });
     expect(extended.usd).toBeCloseTo(5.05, 6);
+    // The extension does not override the pause: the run stops where it waited.
+    const paused = await until('paused', (s) => s.phase === 'paused');
+    expect(paused.status).toBe('paused');
+    expect(paused.generation).toBe(waiting.generation);
+    await client.resume(runId);
     const result = await client.waitForResult(runId);
     expect(result.status).toBe('completed');
     expect(result.generations).toBe(5);
