@@ -8,9 +8,9 @@ import {
 import type { Activities } from '../activities/index.js';
 import { budgetExhausted, waveFits } from '../core/engine/budget-gate.js';
 import { absoluteBudget, type CallProgram, type DistillInput, type DistillResult } from '../core/engine/distill.js';
-import { chunk, EVAL_BATCH } from '../core/engine/plan.js';
 import { maxSpend, type Member, type Spend } from '../core/engine/types.js';
 import { Rng } from '../core/rng.js';
+import { evaluateInBatches } from './evaluate-batches.js';
 import { generationWorkflow } from './generation.js';
 import { distillRoundWorkflowId, SA } from './search-attributes.js';
 
@@ -66,26 +66,21 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
     callsPerExample = 1,
   ): Promise<number[] | undefined> => {
     if (ids.length === 0 || !waveFits(budget, spend, ids.length * callsPerExample)) return undefined;
-    const parts = await Promise.all(
-      chunk(ids, EVAL_BATCH).map((batch, i, all) =>
-        acts.evaluateCandidate.executeWithOptions(
-          { summary: `${purpose} ${ref.hash.slice(0, 10)} on ${ref.model}: batch ${i + 1}/${all.length}` },
-          [
-            {
-              runId,
-              generation: 0,
-              hash: ref.hash,
-              role: { model: ref.model },
-              exampleIds: batch,
-              purpose: `distill:${purpose}`,
-              ...(ref.program ? { program: ref.program } : {}),
-            },
-          ],
-        ),
-      ),
+    const result = await evaluateInBatches(
+      acts,
+      {
+        runId,
+        generation: 0,
+        hash: ref.hash,
+        role: { model: ref.model },
+        purpose: `distill:${purpose}`,
+        ...(ref.program ? { program: ref.program } : {}),
+      },
+      ids,
+      (i, n) => `${purpose} ${ref.hash.slice(0, 10)} on ${ref.model}: batch ${i + 1}/${n}`,
     );
-    parts.forEach((p) => (spend = maxSpend(spend, p.spend)));
-    return parts.flatMap((p) => p.scores);
+    spend = maxSpend(spend, result.spend);
+    return result.scores;
   };
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 

@@ -33,8 +33,8 @@ import {
 } from '../core/engine/types.js';
 import { Rng, type RngState } from '../core/rng.js';
 import { resolveDistillConfig, type DistillResult, type ProgramScore } from '../core/engine/distill.js';
-import { chunk, EVAL_BATCH } from '../core/engine/plan.js';
 import { distillWorkflow } from './distill.js';
+import { evaluateInBatches } from './evaluate-batches.js';
 import { generationWorkflow } from './generation.js';
 import { distillWorkflowId, generationWorkflowId, SA } from './search-attributes.js';
 
@@ -366,19 +366,14 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
       exhausted = true;
       break;
     }
-    const batches = programs.flatMap((f) => chunk(prepared.testIds, EVAL_BATCH).map((ids) => ({ hash: f.hash, ids })));
     const results = await Promise.all(
-      batches.map(({ hash, ids }) =>
-        acts.evaluateCandidate.executeWithOptions({ summary: `production: ${hash.slice(0, 10)} on ${model}` }, [
-          {
-            runId,
-            generation: state.generation,
-            hash,
-            role: { production: model },
-            exampleIds: ids,
-            purpose: 'production',
-          },
-        ]),
+      programs.map(({ hash }) =>
+        evaluateInBatches(
+          acts,
+          { runId, generation: state.generation, hash, role: { production: model }, purpose: 'production' },
+          prepared.testIds,
+          () => `production: ${hash.slice(0, 10)} on ${model}`,
+        ),
       ),
     );
     results.forEach((r) => (state.spend = maxSpend(state.spend, r.spend)));
