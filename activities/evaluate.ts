@@ -98,8 +98,9 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
             : unparsedOutputResult(parsed.feedback);
           await db.query(
             `INSERT INTO evaluations (run_id, candidate_hash, model, example_id, output, raw_output, score, feedback,
-                                      prompt_tokens, completion_tokens, latency_ms, cached, cost_usd)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                      prompt_tokens, completion_tokens, latency_ms, cached, cost_usd, split)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, e.split
+               FROM examples e WHERE e.run_id = $1 AND e.example_id = $4
              ON CONFLICT (run_id, candidate_hash, model, example_id) DO NOTHING`,
             [
               runId,

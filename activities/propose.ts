@@ -1,18 +1,13 @@
 import { programLabel } from '../core/engine/distill.js';
 import type { FitnessModel, GenerationInput, ProposalResult, Stage } from '../core/engine/types.js';
-import { genomeHash, type Demo, type Genome } from '../core/genome/genome.js';
-import { parseModelOutput } from '../core/genome/parse-output.js';
-import { renderTaskMessages, resolveDemos, responseFormatForGenome } from '../core/genome/render.js';
-import { metricFromSpec, scoreMetric } from '../core/metrics/registry.js';
+import { genomeHash, type Demo } from '../core/genome/genome.js';
 import type { OperatorContext, ShownExample } from '../core/operators/operator.js';
 import { operatorFromName } from '../core/operators/registry.js';
 import { Rng } from '../core/rng.js';
 import type { OperatorName } from '../core/task/search-spec.js';
-import { mapBounded } from './concurrency.js';
 import { withHeartbeat } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
-import { expectJson, loadGenome, modelForRole } from './evaluate.js';
-import { externalScorer } from './metric-scorer.js';
+import { loadGenome } from './evaluate.js';
 import type { ModelGateway } from './model-gateway.js';
 import type { RunStore } from './run-store.js';
 
@@ -29,9 +24,8 @@ export interface ProposeInput {
   teacher?: GenerationInput['teacher'];
 }
 
-/** Failures shown to the reflective operator, and train examples tried for bootstrapped demos. */
+/** Failures shown to the reflective operator. */
 const REFLECT_EXAMPLES = 4;
-const BOOTSTRAP_TRIES = 4;
 
 /**
  * Applies one operator to its parents: builds the meta-prompt, calls the meta model when the
@@ -60,17 +54,24 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
       const ancestor = await commonAncestor(input.parentHashes[0]!, input.parentHashes[1]!);
       if (ancestor) ctx.ancestor = await loadGenome(store, runId, ancestor);
     }
+    // Everything shown to the meta model or turned into a demo comes from the train split.
+    const trainIds = await store.splitIds(runId, 'train');
+    const fitnessModel = input.fitness && input.fitness !== 'dev' ? input.fitness.model : spec.roles.dev;
     if (name === 'reflect') ctx.examples = await failuresOf(input.parentHashes[0]!, rng);
     const teacher = input.teacher;
-    const teacherPool = async (): Promise<Extract<Demo, { kind: 'trace' }>[]> =>
-      store.passingTraces(
-        runId,
-        teacher!.hash,
-        programLabel(teacher!.model, teacher!.program),
-        await store.splitIds(runId, 'train'),
-      );
-    if (name === 'demo') ctx.demoPool = teacher ? await teacherPool() : await trainDemoPool();
-    if (name === 'bootstrap') ctx.passingTraces = teacher ? await teacherPool() : await passingTraces(parents[0]!, rng);
+    const teacherPool = (): Promise<Extract<Demo, { kind: 'trace' }>[]> =>
+      store.passingTraces(runId, teacher!.hash, programLabel(teacher!.model, teacher!.program), trainIds);
+    if (name === 'demo') {
+      ctx.demoPool = teacher ? await teacherPool() : trainIds.map((exampleId) => ({ kind: 'example', exampleId }));
+    }
+    if (name === 'bootstrap') {
+      // The parent's own passing answers on train examples it was screened on: no extra model call.
+      ctx.passingTraces = teacher
+        ? await teacherPool()
+        : await store.passingTraces(runId, input.parentHashes[0]!, fitnessModel, trainIds);
+    }
+    const idle = nothingToWorkOn(name, ctx);
+    if (idle) return { status: 'skipped', operator: name, reason: idle, spend: await store.spend(runId) };
 
     let result;
     if (operator.kind === 'llm') {
@@ -126,9 +127,9 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
       }>(
         `SELECT e.inputs, e.outputs, v.output, v.raw_output, v.feedback
            FROM evaluations v JOIN examples e ON e.run_id = v.run_id AND e.example_id = v.example_id
-          WHERE v.run_id = $1 AND v.candidate_hash = $2 AND v.model = $3 AND v.score < 1
+          WHERE v.run_id = $1 AND v.candidate_hash = $2 AND v.model = $3 AND v.score < 1 AND v.split = 'train'
           ORDER BY v.score, v.example_id LIMIT 40`,
-        [runId, hash, input.fitness && input.fitness !== 'dev' ? input.fitness.model : spec.roles.dev],
+        [runId, hash, fitnessModel],
       );
       return choose.sample(rows, REFLECT_EXAMPLES).map((r) => ({
         inputs: r.inputs,
@@ -137,56 +138,17 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
         ...(r.feedback ? { feedback: r.feedback } : {}),
       }));
     }
-
-    async function trainDemoPool(): Promise<Demo[]> {
-      const ids = await store.splitIds(runId, 'train');
-      return ids.map((exampleId) => ({ kind: 'example', exampleId }));
-    }
-
-    /** Runs the parent on a few train examples; answers that pass the metric become trace demos. */
-    async function passingTraces(parent: Genome, choose: Rng): Promise<Extract<Demo, { kind: 'trace' }>[]> {
-      const modelName = modelForRole(spec, 'dev');
-      const endpoint = spec.models[modelName]!;
-      const trainIds = choose.sample(await store.splitIds(runId, 'train'), BOOTSTRAP_TRIES);
-      const demoIds = parent.demos.flatMap((d) => (d.kind === 'example' ? [d.exampleId] : []));
-      const examples = await store.examples(runId, [...new Set([...trainIds, ...demoIds])]);
-      const demos = resolveDemos(parent.demos, examples);
-      const metric = metricFromSpec(spec.metric, spec.signature);
-      const scorer = externalScorer({ runId, generation, spec, taskFile: await store.taskFile(runId), gateway });
-      const responseFormat = endpoint.structuredOutput ? responseFormatForGenome(parent, spec.signature) : undefined;
-      const traces = await mapBounded(trainIds, endpoint.maxConcurrency, async (id) => {
-        const example = examples.get(id)!;
-        const reply = await gateway.call({
-          runId,
-          generation,
-          purpose: 'propose:bootstrap',
-          modelName,
-          endpoint,
-          messages: renderTaskMessages(parent, spec.signature, demos, example.inputs),
-          ...(responseFormat ? { responseFormat: responseFormat as unknown as Record<string, unknown> } : {}),
-          temperature: 0,
-          ...(responseFormat ? { validate: expectJson } : {}),
-        });
-        const parsed = parseModelOutput(reply.content, spec.signature);
-        if (!parsed.ok) return undefined;
-        const scored = await scoreMetric(
-          metric,
-          parsed.outputs,
-          example.outputs,
-          { signature: spec.signature, inputs: example.inputs },
-          scorer,
-        );
-        if (scored.score < 1) return undefined;
-        const trace: Extract<Demo, { kind: 'trace' }> = {
-          kind: 'trace',
-          inputs: example.inputs,
-          outputs: parsed.outputs,
-          sourceExampleId: id,
-        };
-        if (parsed.reasoning) trace.reasoning = parsed.reasoning;
-        return trace;
-      });
-      return traces.filter((t): t is Extract<Demo, { kind: 'trace' }> => t !== undefined);
-    }
   }
+}
+
+/** Why an operator has nothing to work on (its slot is then drawn again), or undefined. */
+function nothingToWorkOn(name: OperatorName, ctx: OperatorContext): string | undefined {
+  if (name === 'reflect' && (ctx.examples ?? []).length === 0) {
+    return 'the parent has no failures on the train examples it was screened on';
+  }
+  if (name === 'bootstrap' && (ctx.passingTraces ?? []).length === 0) {
+    return 'the parent has no passing answers on train examples to turn into demos';
+  }
+  if (name === 'demo' && (ctx.demoPool ?? []).length === 0) return 'the demo pool is empty';
+  return undefined;
 }

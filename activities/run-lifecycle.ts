@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/activity';
 import { describeRowErrors, parseTaskDataset } from '../core/data/task-dataset.js';
 import { splitExamples } from '../core/data/split.js';
+import { seedDemoProblem } from '../core/data/seed-demos.js';
 import type { GenerationStats, PreparedRun, RunInput, RunStatus, Spend, Stage } from '../core/engine/types.js';
 import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
@@ -97,7 +98,10 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
           'BadSplit',
         );
       }
-      return { valIds, testIds, trainCount: trainIds.length };
+      const splits = await store.splitOf(runId, 'demos' in spec.seedPrompt ? (spec.seedPrompt.demos ?? []) : []);
+      const demoProblem = seedDemoProblem(spec, (id) => splits.get(id));
+      if (demoProblem) throw ApplicationFailure.nonRetryable(demoProblem, 'SeedDemoOutsideTrain');
+      return { trainIds, valIds, testIds, trainCount: trainIds.length };
     },
 
     async storeSeedCandidate({ runId }: { runId: string }): Promise<{ hash: string }> {

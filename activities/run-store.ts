@@ -71,6 +71,15 @@ export class RunStore {
     });
   }
 
+  /** The split of each given example id that the run has. */
+  async splitOf(runId: string, ids: readonly string[]): Promise<Map<string, SplitName>> {
+    const { rows } = await this.db.query<{ example_id: string; split: SplitName }>(
+      'SELECT example_id, split FROM examples WHERE run_id = $1 AND example_id = ANY($2)',
+      [runId, ids],
+    );
+    return new Map(rows.map((r) => [r.example_id, r.split]));
+  }
+
   async splitIds(runId: string, split: SplitName): Promise<string[]> {
     const { rows } = await this.db.query<{ example_id: string }>(
       'SELECT example_id FROM examples WHERE run_id = $1 AND split = $2 ORDER BY ordinal',

@@ -82,9 +82,11 @@ export async function evaluateViaTemporal(
     generation: 0,
     spec: w.spec,
     valIds: w.valIds,
+    screenIds: [],
     population: w.hashes.map((hash) => ({ hash, operator: 'seed', parents: [], score: 0, scores: [] })),
     rngState: Rng.fromSeed(`bench:${w.runId}`).getState(),
     budget: {},
+    reserveCalls: 0,
     spend: { ...zeroSpend },
   };
   const workflowId = generationWorkflowId(w.runId, 0);

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { seedDemoProblem, type SplitName } from '../core/data/seed-demos.js';
+import { splitExamples } from '../core/data/split.js';
 import { describeRowErrors, parseTaskDataset } from '../core/data/task-dataset.js';
 import { parseTaskSpec } from '../core/task/spec.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
@@ -44,5 +46,10 @@ export function loadTaskFile(path: string): LoadedTask {
       EXIT.usage,
     );
   }
+  const split = splitExamples(parsed.rows, spec.data.split);
+  const splitOf = new Map<string, SplitName>();
+  for (const name of ['train', 'val', 'test'] as const) for (const e of split[name]) splitOf.set(e.id, name);
+  const demoProblem = seedDemoProblem(spec, (id) => splitOf.get(id));
+  if (demoProblem) throw new CliError(`${path}: ${demoProblem}`, EXIT.usage);
   return { spec, taskFile, datasetPath, exampleCount: parsed.rows.length };
 }

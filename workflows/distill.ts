@@ -133,9 +133,12 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
           generation: rounds,
           spec,
           valIds: prep.valIds,
+          screenIds: prep.trainIds,
           population,
           rngState,
           budget,
+          // Kept back for scoring the teacher and the student on test once the rounds end.
+          reserveCalls: prep.testIds.length * (callsPerTeacherAnswer + 1),
           spend,
           stage: 'distill',
           fitness: { model: config.student },

@@ -8,16 +8,27 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { waveFits } from '../core/engine/budget-gate.js';
-import { chunk, EVAL_BATCH, planChildren, promoteAfterScreening, choosePopulation } from '../core/engine/plan.js';
+import {
+  affordable,
+  anyOperatorLeft,
+  chunk,
+  choosePopulation,
+  EVAL_BATCH,
+  planChildren,
+  promoteAfterScreening,
+  type ChildPlan,
+} from '../core/engine/plan.js';
 import {
   maxSpend,
   type EvaluationResult,
   type GenerationInput,
   type GenerationResult,
   type Member,
+  type ProposalResult,
   type Spend,
 } from '../core/engine/types.js';
 import { Rng } from '../core/rng.js';
+import type { OperatorName } from '../core/task/search-spec.js';
 import { SA } from './search-attributes.js';
 
 const acts = proxyActivities<Activities>({
@@ -34,15 +45,25 @@ export interface GenerationProgress {
 }
 export const progressQuery = defineQuery<GenerationProgress>('progress');
 
+/** Rounds in which slots left without a child (nothing to work on, or a rejected child) are drawn again. */
+const REDRAW_ROUNDS = 2;
+
 /**
- * One generation: make children with the operators, screen them on a minibatch, evaluate the
- * promising ones on the full validation split, and choose the next population. Generation 0 grows
- * the initial population from the seed and evaluates everything fully.
+ * One generation, every call spent where it counts:
+ * 1. score any parent not yet scored on the validation split (the seed, in generation 0);
+ * 2. draw a minibatch from the train split and score the children's parents on it;
+ * 3. propose children (reflection reads the parents' train failures), drawing again any slot
+ *    whose operator had nothing to work on;
+ * 4. screen every child on the same minibatch against its primary parent (paired);
+ * 5. score the children that beat their parent on the full validation split;
+ * 6. choose the next population on validation.
+ * Each wave shrinks to what the budget allows after the calls reserved for final scoring.
  */
 export async function generationWorkflow(input: GenerationInput): Promise<GenerationResult> {
   const { runId, generation, spec, valIds } = input;
   const search = spec.search;
   const rng = Rng.fromState(input.rngState);
+  const screenPool = input.screenIds.length > 0 ? input.screenIds : valIds;
   let spend: Spend = input.spend;
   let budgetExhausted = false;
   const progress: GenerationProgress = { generation, step: 'proposing', evaluationsDone: 0, evaluationsTotal: 0 };
@@ -61,11 +82,18 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     progress.step = name;
     setCurrentDetails(details);
   };
+  /** Whether `calls` more calls fit beside the reserve; marks the budget exhausted when they do not. */
+  const fits = (calls: number): boolean => waveFits(input.budget, spend, calls + input.reserveCalls);
+  const shrinkTo = (n: number, callsEach: number): number => {
+    const k = affordable(n, callsEach, fits);
+    if (k < n) budgetExhausted = true;
+    return k;
+  };
 
-  // 1. Evaluate any parent not yet scored on the full validation split (the seed, in generation 0).
+  // 1. Parents not yet scored on the full validation split (the seed, in generation 0).
   let population = input.population;
   const unscored = population.filter((m) => m.scores.length !== valIds.length);
-  if (unscored.length > 0 && !waveFits(input.budget, spend, unscored.length * valIds.length)) {
+  if (unscored.length > 0 && !fits(unscored.length * valIds.length)) {
     setCurrentDetails('Budget used up before the parents could be scored');
     return {
       population,
@@ -82,74 +110,74 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     population = population.map((m) => ({ ...m, ...scored.get(m.hash) }));
   }
 
-  // 2. Propose children.
+  // 2-3. Children, each with its primary parent scored on the generation's minibatch.
+  const minibatch = rng.sample(screenPool, Math.min(search.minibatchSize, screenPool.length));
+  const onMinibatch = new Map<string, number[]>();
   const slots = generation === 0 ? search.populationSize - 1 : Math.max(1, search.populationSize - search.elites);
-  const plans = planChildren({ population, slots, search, rng });
-  step('proposing', `Proposing ${plans.length} children with the meta model`);
-  const proposals = waveFits(input.budget, spend, plans.length)
-    ? await Promise.all(
-        plans.map((plan) =>
-          acts.proposeCandidate.executeWithOptions(
-            { summary: `${plan.operator} of ${plan.parents.map(short).join(' + ')}` },
-            [{ runId, generation, operator: plan.operator, parentHashes: plan.parents, seed: plan.seed, ...distill }],
-          ),
-        ),
-      )
-    : [];
-  if (proposals.length === 0 && plans.length > 0) budgetExhausted = true;
-  proposals.forEach((p) => (spend = maxSpend(spend, p.spend)));
-  const known = new Set(population.map((m) => m.hash));
+  const proposals: ProposalResult[] = [];
   const children: Member[] = [];
-  for (const p of proposals) {
-    if (p.status !== 'created' || known.has(p.hash)) continue;
-    known.add(p.hash);
-    children.push({ hash: p.hash, operator: p.operator, parents: p.parents, score: 0, scores: [] });
+  const known = new Set(population.map((m) => m.hash));
+  let plans = planChildren({ population, slots: shrinkTo(slots, 1 + minibatch.length), search, rng });
+  let planned = plans.length;
+  let skipped = 0;
+  for (let round = 0; plans.length > 0; round++) {
+    await screenOnMinibatch([...new Set(plans.map((p) => p.parents[0]!))]);
+    step('proposing', `Proposing ${plans.length} children with the meta model`);
+    const results = await Promise.all(plans.map(propose));
+    results.forEach((p) => (spend = maxSpend(spend, p.spend)));
+    proposals.push(...results);
+    const idle: ChildPlan[] = [];
+    results.forEach((p, i) => {
+      if (p.status === 'created' && !known.has(p.hash)) {
+        known.add(p.hash);
+        children.push({ hash: p.hash, operator: p.operator, parents: p.parents, score: 0, scores: [] });
+      } else {
+        if (p.status === 'skipped') skipped++;
+        idle.push(plans[i]!);
+      }
+    });
+    if (round >= REDRAW_ROUNDS || idle.length === 0) break;
+    // Draw the idle slots again, without the operators that had nothing to work on.
+    const tried = new Set<OperatorName>(results.flatMap((p) => (p.status === 'skipped' ? [p.operator] : [])));
+    const exclude = (name: OperatorName): boolean => tried.has(name);
+    if (!anyOperatorLeft(search, population.length, exclude)) break;
+    plans = planChildren({ population, slots: shrinkTo(idle.length, 1 + minibatch.length), search, rng, exclude });
+    planned += plans.length;
   }
 
-  // 3. Screen on a minibatch (not in generation 0, where the whole population is new and small).
-  let promoted = children;
-  let screenedCount = 0;
-  if (generation > 0 && children.length > 0 && search.minibatchSize < valIds.length) {
-    const minibatch = rng.sample(valIds, search.minibatchSize);
-    step('screening', `Screening ${children.length} children on ${minibatch.length} examples`);
-    if (waveFits(input.budget, spend, children.length * minibatch.length)) {
-      const screened = await Promise.all(
-        children.map((c) =>
-          evaluate(c.hash, minibatch, 'screen', `screen ${short(c.hash)} on ${minibatch.length} examples`),
-        ),
-      );
-      screenedCount = screened.length;
-      const parentScores = new Map(
-        population.map((m) => [m.hash, minibatch.map((id) => m.scores[valIds.indexOf(id)] ?? 0)]),
-      );
-      promoted = promoteAfterScreening({ children, screened, parentScores, keep: search.screenKeep });
-    } else {
-      budgetExhausted = true;
-      promoted = [];
-    }
+  // 4. The paired screen: each child on the minibatch its primary parent was scored on.
+  let promoted: Member[] = [];
+  const affordableChildren = children.slice(0, shrinkTo(children.length, minibatch.length));
+  if (affordableChildren.length > 0) {
+    step('screening', `Screening ${affordableChildren.length} children on ${minibatch.length} train examples`);
+    await screenOnMinibatch(affordableChildren.map((c) => c.hash));
+    promoted = promoteAfterScreening({
+      children: affordableChildren,
+      childScores: onMinibatch,
+      parentScores: onMinibatch,
+      keep: search.screenKeep,
+    });
   }
 
-  // 4. Full validation for the promoted children.
+  // 5. Full validation for the children that beat their parent, as many as the budget allows.
   let evaluated: Member[] = [];
-  if (promoted.length > 0) {
-    if (waveFits(input.budget, spend, promoted.length * valIds.length)) {
-      step('evaluating', `Evaluating ${promoted.length} children on ${valIds.length} validation examples`);
-      const scored = await evaluateFully(promoted.map((m) => m.hash));
-      evaluated = promoted.map((m) => ({ ...m, ...scored.get(m.hash)!, operator: m.operator, parents: m.parents }));
-    } else {
-      budgetExhausted = true;
-    }
+  const toEvaluate = promoted.slice(0, shrinkTo(promoted.length, valIds.length));
+  if (toEvaluate.length > 0) {
+    step('evaluating', `Evaluating ${toEvaluate.length} children on ${valIds.length} validation examples`);
+    const scored = await evaluateFully(toEvaluate.map((m) => m.hash));
+    evaluated = toEvaluate.map((m) => ({ ...m, ...scored.get(m.hash)!, operator: m.operator, parents: m.parents }));
   }
 
-  // 5. Next population.
+  // 6. Next population, chosen on validation.
   step('selecting', 'Choosing the next population');
   const next = choosePopulation({ parents: population, children: evaluated, search, rng });
   const best = next[0]!;
   const stats = {
     generation,
-    proposed: plans.length,
+    proposed: planned,
     rejected: proposals.filter((p) => p.status === 'rejected').length,
-    screened: screenedCount,
+    skipped,
+    screened: affordableChildren.length,
     promoted: evaluated.length,
     bestHash: best.hash,
     bestScore: best.score,
@@ -172,9 +200,28 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     { key: SA.phase, value: 'done' },
   ]);
   setCurrentDetails(
-    `Done: best ${best.score.toFixed(3)} (${short(best.hash)}, ${best.operator}); ${stats.promoted}/${stats.proposed} children evaluated fully`,
+    `Done: best ${best.score.toFixed(3)} (${short(best.hash)}, ${best.operator}); ${stats.promoted} of ${stats.screened} screened children beat their parent and were evaluated fully`,
   );
   return { population: next, rngState: rng.getState(), stats, spend, spendByModel, budgetExhausted };
+
+  function propose(plan: ChildPlan): Promise<ProposalResult> {
+    return acts.proposeCandidate.executeWithOptions(
+      { summary: `${plan.operator} of ${plan.parents.map(short).join(' + ')}` },
+      [{ runId, generation, operator: plan.operator, parentHashes: plan.parents, seed: plan.seed, ...distill }],
+    );
+  }
+
+  /** Scores programs on the minibatch (train), once each; stored scores are read back without calls. */
+  async function screenOnMinibatch(hashes: string[]): Promise<void> {
+    const todo = hashes.filter((h) => !onMinibatch.has(h));
+    if (todo.length === 0 || minibatch.length === 0) return;
+    const results = await Promise.all(
+      todo.map((hash) =>
+        evaluate(hash, minibatch, 'screen', `screen ${short(hash)} on ${minibatch.length} train examples`),
+      ),
+    );
+    for (const r of results) onMinibatch.set(r.hash, r.scores);
+  }
 
   async function evaluate(hash: string, ids: string[], purpose: string, summary: string): Promise<EvaluationResult> {
     progress.evaluationsTotal += ids.length;
@@ -209,6 +256,7 @@ function emptyStats(generation: number, population: Member[]): GenerationResult[
     generation,
     proposed: 0,
     rejected: 0,
+    skipped: 0,
     screened: 0,
     promoted: 0,
     bestHash: best?.hash ?? '',

@@ -32,6 +32,7 @@ import {
   type Spend,
 } from '../core/engine/types.js';
 import { Rng, type RngState } from '../core/rng.js';
+import { pairedComparison, type PairedComparison } from '../core/stats/paired-test.js';
 import { resolveDistillConfig, type DistillResult, type ProgramScore } from '../core/engine/distill.js';
 import { distillWorkflow } from './distill.js';
 import { evaluateInBatches } from './evaluate-batches.js';
@@ -101,7 +102,7 @@ export interface ScoredProgram {
   operator: string;
   /** Mean validation score; null only when the budget ran out before the seed was scored. */
   val: number | null;
-  /** Held-out test score; null when the budget ran out before test scoring. */
+  /** Held-out test score; the seed's and the best's are always measured (their calls are reserved), others' may be null. */
   test: number | null;
 }
 
@@ -110,6 +111,8 @@ export interface RunResult {
   status: RunStatus;
   baseline: ScoredProgram;
   best: ScoredProgram;
+  /** Whether the best's advantage over the seed on the validation examples is significant (paired, one-sided). */
+  winner: PairedComparison & { verdict: string };
   finalists: ScoredProgram[];
   generations: number;
   modelCalls: number;
@@ -269,9 +272,11 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
           generation,
           spec,
           valIds: prepared.valIds,
+          screenIds: prepared.trainIds ?? [],
           population,
           rngState: state.rngState,
           budget: state.budget,
+          reserveCalls: finalScoringCalls(prepared),
           spend: state.spend,
         },
       ],
@@ -313,48 +318,48 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     }
   }
 
-  // Finalize: the seed and the top finalists on the held-out test split (skipped when out of budget).
+  // Finalize. Scoring the seed and the best on test was reserved up front, so both always happen;
+  // the other finalists are scored on test only while the budget lasts.
   state.phase = 'finalizing';
-  setCurrentDetails('Scoring finalists on the test split');
+  setCurrentDetails('Scoring the seed and the finalists on the test split');
   publish();
   const finalistMembers = state.population.slice(0, FINALISTS);
   // The seed was scored on validation in generation 0; this reads it back (from PostgreSQL, no model call).
-  const seedVal = waveFits(state.budget, state.spend, prepared.valIds.length)
-    ? (
-        await acts.evaluateCandidate({
-          runId,
-          generation: state.generation,
-          hash: seedHash,
-          role: 'dev',
-          exampleIds: prepared.valIds,
-          purpose: 'validate',
-        })
-      ).mean
-    : (state.population.find((m) => m.hash === seedHash)?.score ?? null);
+  const seedOnVal = await acts.evaluateCandidate({
+    runId,
+    generation: state.generation,
+    hash: seedHash,
+    role: 'dev',
+    exampleIds: prepared.valIds,
+    purpose: 'validate',
+  });
+  state.spend = maxSpend(state.spend, seedOnVal.spend);
+  const seedMember = { hash: seedHash, operator: 'seed', score: seedOnVal.mean, scores: seedOnVal.scores };
   const programs: ScoredProgram[] = [];
-  for (const member of [{ hash: seedHash, operator: 'seed', score: seedVal }, ...finalistMembers]) {
+  for (const [index, member] of [seedMember, ...finalistMembers].entries()) {
+    if (programs.some((p) => p.hash === member.hash)) continue;
+    const reserved = index <= 1;
     let test: number | null = null;
-    if (waveFits(state.budget, state.spend, prepared.testIds.length)) {
-      const evaluated = await acts.evaluateCandidate({
-        runId,
-        generation: state.generation,
-        hash: member.hash,
-        role: 'dev',
-        exampleIds: prepared.testIds,
-        purpose: 'test',
-      });
+    if (reserved || waveFits(state.budget, state.spend, prepared.testIds.length)) {
+      const evaluated = await evaluateInBatches(
+        acts,
+        { runId, generation: state.generation, hash: member.hash, role: 'dev', purpose: 'test' },
+        prepared.testIds,
+        (i, n) => `test ${member.hash.slice(0, 10)}: batch ${i + 1}/${n}`,
+      );
       state.spend = maxSpend(state.spend, evaluated.spend);
-      test = evaluated.mean;
+      test = mean(evaluated.scores);
     } else {
       exhausted = true;
     }
-    if (!programs.some((p) => p.hash === member.hash)) {
-      programs.push({ hash: member.hash, operator: member.operator, val: member.score, test });
-    }
+    programs.push({ hash: member.hash, operator: member.operator, val: member.score, test });
   }
   const baseline = programs[0]!;
   const finalists = programs.slice(1);
   const best = finalists[0] ?? baseline;
+  // Honest winners: is the best's advantage over the seed on validation more than noise?
+  const bestMember = finalistMembers[0];
+  const winner = pairedComparison(seedMember.scores, bestMember?.scores ?? seedMember.scores);
 
   // Production: the seed and the finalists on the held-out test split against every production model.
   state.phase = 'production';
@@ -419,6 +424,10 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     status: finalStatus,
     baseline,
     best,
+    winner: {
+      ...winner,
+      verdict: winnerVerdict(winner, bestMember?.hash === seedHash || !bestMember),
+    },
     finalists,
     generations: state.generation,
     modelCalls: state.spend.calls,
@@ -437,6 +446,24 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
   );
   publish();
   return result;
+}
+
+/** Calls kept back through the search so that the seed and the best are always scored on test. */
+function finalScoringCalls(prepared: PreparedRun): number {
+  return 2 * prepared.testIds.length;
+}
+
+function winnerVerdict(c: PairedComparison, seedIsBest: boolean): string {
+  const p = c.pValue < 0.001 ? 'p < 0.001' : `p = ${c.pValue.toFixed(3)}`;
+  const pairs = c.discordant ? `, ${c.discordant.better} examples better and ${c.discordant.worse} worse` : '';
+  if (seedIsBest) return 'No candidate beat the seed prompt on validation; the best program is the seed.';
+  if (c.significant)
+    return `The best program beats the seed on validation by ${signed(c.meanDifference)} (${p}${pairs}, n = ${c.n}).`;
+  return `The best program's advantage over the seed on validation (${signed(c.meanDifference)}, ${p}${pairs}, n = ${c.n}) is not significant at ${c.alpha}: it may not be better on new data.`;
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 }
 
 function mean(values: number[]): number {

@@ -3,9 +3,8 @@ import type { Rng } from '../rng.js';
 import type { ScoredCandidate } from '../selection/candidate.js';
 import { nextPopulation } from '../selection/next-population.js';
 import { parentSelectorFromName, selectDistinctParents } from '../selection/parent-selector.js';
-import { screenCandidates } from '../selection/screening.js';
 import type { OperatorName, SearchSpec } from '../task/search-spec.js';
-import type { EvaluationResult, Member } from './types.js';
+import type { Member } from './types.js';
 
 /** Examples per evaluation activity: enough to amortise overhead, small enough to spread over workers. */
 export const EVAL_BATCH = 20;
@@ -21,23 +20,27 @@ const asCandidate = (m: Member): ScoredCandidate => ({ id: m.hash, scores: m.sco
 
 /**
  * Plans a generation's children. Operators that need more distinct parents than the population
- * has are left out (generation 0 starts from the seed alone). Differential evolution takes its
- * parents as base (selected), two random donors and the current best, as EvoPrompt does.
+ * has are left out (generation 0 starts from the seed alone), and so are operators `exclude`
+ * rules out (a slot drawn again after its operator had nothing to work on). Differential
+ * evolution takes its parents as base (selected), two random donors and the current best, as
+ * EvoPrompt does. The first parent is a child's primary parent: the one it is screened against.
  */
 export function planChildren(options: {
   population: Member[];
   slots: number;
   search: SearchSpec;
   rng: Rng;
+  exclude?: (operator: OperatorName) => boolean;
 }): ChildPlan[] {
-  const { population, slots, search, rng } = options;
+  const { population, slots, search, rng, exclude } = options;
   const selector = parentSelectorFromName(search.selection, {
     tournamentSize: search.tournamentSize,
     elites: search.elites,
   });
   const candidates = population.map(asCandidate);
   const best = [...population].sort((a, b) => b.score - a.score || (a.hash < b.hash ? -1 : 1))[0];
-  const usable = (name: OperatorName): boolean => operatorFromName(name).parentsNeeded <= population.length;
+  const usable = (name: OperatorName): boolean =>
+    operatorFromName(name).parentsNeeded <= population.length && !exclude?.(name);
   const plans: ChildPlan[] = [];
   for (let i = 0; i < slots; i++) {
     const operator = chooseOperator(search.operators, rng, usable);
@@ -58,30 +61,46 @@ export function planChildren(options: {
   return plans;
 }
 
+/** Whether some operator can still be drawn once `exclude` rules some out. */
+export function anyOperatorLeft(
+  search: SearchSpec,
+  populationSize: number,
+  exclude: (operator: OperatorName) => boolean,
+): boolean {
+  return (Object.keys(search.operators) as OperatorName[]).some(
+    (name) => search.operators[name] > 0 && operatorFromName(name).parentsNeeded <= populationSize && !exclude(name),
+  );
+}
+
 /**
- * Successive-halving screen: the best `keep` fraction of children by minibatch mean, and of those
- * only children at least as good as their best parent on the same minibatch (GEPA's acceptance).
+ * The paired screen (GEPA's acceptance): a child earns a full evaluation only when it beats its
+ * primary parent on the same minibatch (a higher sum of scores, example by example the same
+ * draws). Of those, at most the best `keep` fraction of the screened children (at least one)
+ * go on, largest gain first.
  */
 export function promoteAfterScreening(options: {
   children: Member[];
-  screened: EvaluationResult[];
+  childScores: Map<string, number[]>;
   parentScores: Map<string, number[]>;
   keep: number;
 }): Member[] {
-  const { children, screened, parentScores, keep } = options;
-  const byHash = new Map(screened.map((s) => [s.hash, s]));
-  const kept = new Set(
-    screenCandidates(
-      screened.map((s) => ({ id: s.hash, scores: s.scores })),
-      keep,
-    ).map((c) => c.id),
-  );
-  return children.filter((child) => {
-    const result = byHash.get(child.hash);
-    if (!result || !kept.has(child.hash)) return false;
-    const parentBest = Math.max(0, ...child.parents.map((p) => average(parentScores.get(p) ?? [])));
-    return result.mean >= parentBest;
+  const { children, childScores, parentScores, keep } = options;
+  const gains = children.flatMap((child) => {
+    const own = childScores.get(child.hash);
+    const parent = parentScores.get(child.parents[0] ?? '');
+    if (!own || !parent) return [];
+    const gain = sum(own) - sum(parent);
+    return gain > 1e-9 ? [{ child, gain }] : [];
   });
+  gains.sort((a, b) => b.gain - a.gain || (a.child.hash < b.child.hash ? -1 : 1));
+  return gains.slice(0, Math.max(1, Math.ceil(children.length * keep))).map((g) => g.child);
+}
+
+/** The largest k ≤ n whose wave of k × `callsEach` calls fits (`fits` says whether a wave of that many calls does). */
+export function affordable(n: number, callsEach: number, fits: (calls: number) => boolean): number {
+  let k = n;
+  while (k > 0 && !fits(k * callsEach)) k--;
+  return k;
 }
 
 /** Parents and fully evaluated children compete for the next population; best first. */
@@ -110,6 +129,6 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function average(values: number[]): number {
-  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
 }

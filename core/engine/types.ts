@@ -17,6 +17,8 @@ export interface RunInput {
 }
 
 export interface PreparedRun {
+  /** Screening minibatches are drawn from these (absent in runs prepared before train screening). */
+  trainIds?: string[];
   valIds: string[];
   testIds: string[];
   trainCount: number;
@@ -53,7 +55,9 @@ export function maxSpend(a: Spend, b: Spend): Spend {
 
 export type ProposalResult =
   | { status: 'created'; hash: string; operator: OperatorName | 'seed'; parents: string[]; spend: Spend }
-  | { status: 'rejected'; operator: OperatorName; reason: string; spend: Spend };
+  | { status: 'rejected'; operator: OperatorName; reason: string; spend: Spend }
+  /** The operator had nothing to work on (no failures to reflect on, no passing traces): no call was made. */
+  | { status: 'skipped'; operator: OperatorName; reason: string; spend: Spend };
 
 export interface EvaluationResult {
   hash: string;
@@ -68,6 +72,8 @@ export interface GenerationStats {
   generation: number;
   proposed: number;
   rejected: number;
+  /** Slots whose operator had nothing to work on and were drawn again. */
+  skipped?: number;
   screened: number;
   promoted: number;
   bestHash: string;
@@ -91,10 +97,15 @@ export interface GenerationInput {
   runId: string;
   generation: number;
   spec: TaskSpec;
+  /** Selection: every population member is scored on all of these. */
   valIds: string[];
+  /** Screening: each generation's minibatch is drawn from these (the train split; validation when it is empty). */
+  screenIds: string[];
   population: Member[];
   rngState: RngState;
   budget: Budget;
+  /** Calls kept back for what must follow the search (scoring the seed and the best on test). */
+  reserveCalls: number;
   spend: Spend;
   /** Defaults: evolve, on the dev model. */
   stage?: Stage;
