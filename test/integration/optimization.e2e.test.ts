@@ -211,4 +211,44 @@ describe('optimization run end to end', () => {
     expect(d.teacher.test!.costPer1kUsd).toBeGreaterThan(3 * d.student.test!.costPer1kUsd);
     expect(typeof d.thresholdMet).toBe('boolean');
   });
+
+  it('never shows a test-split input to the meta model or in a demo, through evolution and every distillation', async () => {
+    // The example dataset repeats a few ticket texts (some inside longer ones): a test text that is
+    // also part of a train or validation input may be shown with that input.
+    const { rows: inputs } = await stack.db.query<{ split: string; text: string }>(
+      `SELECT split, inputs->>'ticket' AS text FROM examples WHERE run_id = $1`,
+      [result.runId],
+    );
+    const seen = inputs.filter((e) => e.split !== 'test').map((e) => e.text);
+    const testInputs = inputs.filter((e) => e.split === 'test' && !seen.some((text) => text.includes(e.text)));
+    expect(testInputs.length).toBeGreaterThanOrEqual(70);
+    const { rows: requests } = await stack.db.query<{
+      purpose: string;
+      messages: { role: string; content: string }[];
+    }>(
+      `SELECT m.purpose, c.request->'messages' AS messages
+         FROM model_calls m JOIN response_cache c ON c.key = m.request_key WHERE m.run_id = $1`,
+      [result.runId],
+    );
+    const meta = requests.filter((r) => r.purpose.includes('propose:'));
+    const task = requests.filter((r) => !r.purpose.includes('propose:'));
+    expect(meta.length).toBeGreaterThan(10);
+    expect(task.length).toBeGreaterThan(100);
+    // Test inputs reach the task model only as the one example being answered (the last user message).
+    expect(task.some((r) => testInputs.some((t) => r.messages.at(-1)!.content.includes(t.text)))).toBe(true);
+    const leaks: string[] = [];
+    for (const r of requests) {
+      const shown = meta.includes(r) ? r.messages : r.messages.slice(0, -1);
+      const text = shown.map((m) => m.content).join('\n');
+      for (const t of testInputs) if (text.includes(t.text)) leaks.push(`${r.purpose}: ${t.text.slice(0, 60)}`);
+    }
+    expect(leaks.slice(0, 5)).toEqual([]);
+    expect(leaks).toHaveLength(0);
+    // Every stored evaluation knows its split, and reflection read failures on train only.
+    const { rows: splits } = await stack.db.query<{ split: string | null; n: string }>(
+      'SELECT split, count(*) AS n FROM evaluations WHERE run_id = $1 GROUP BY split ORDER BY split',
+      [result.runId],
+    );
+    expect(splits.map((r) => r.split)).toEqual(['test', 'train', 'val']);
+  });
 });
