@@ -1,0 +1,188 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { EvaluateInput } from '../../activities/evaluate.js';
+import type { ProposeInput } from '../../activities/propose.js';
+import {
+  zeroSpend,
+  type EvaluationResult,
+  type GenerationInput,
+  type GenerationResult,
+  type ProposalResult,
+  type Spend,
+} from '../../core/engine/types.js';
+import { Rng } from '../../core/rng.js';
+import { parseTaskSpec } from '../../core/task/spec.js';
+import { loadConfig } from '../../platform/config.js';
+import { generationWorkflow } from '../../workflows/generation.js';
+import { validTaskYaml } from '../unit/core/fixtures.js';
+
+/**
+ * The generation workflow's logic on the real Temporal dev server with stub activities: which
+ * examples screening reads, which children earn a full evaluation, what happens to a slot whose
+ * operator has nothing to work on, and how a wave shrinks to the budget.
+ */
+const trainIds = Array.from({ length: 30 }, (_, i) => `train-${i}`);
+const valIds = Array.from({ length: 20 }, (_, i) => `val-${i}`);
+
+/** Stub activities over a toy fitness (`score` below), counting one call per new (candidate, example). */
+function stubActivities(options: { reflectHasNothing: boolean }) {
+  const calls: { purpose: string; hash: string; exampleIds: string[] }[] = [];
+  const proposals: ProposeInput[] = [];
+  const paid = new Set<string>();
+  let spend: Spend = { ...zeroSpend };
+  const book = (n: number): void => {
+    spend = { ...spend, calls: spend.calls + n };
+  };
+  return {
+    calls,
+    proposals,
+    spent: () => spend,
+    activities: {
+      async evaluateCandidate(input: EvaluateInput): Promise<EvaluationResult> {
+        calls.push({ purpose: input.purpose, hash: input.hash, exampleIds: input.exampleIds });
+        for (const id of input.exampleIds) {
+          if (!paid.has(`${input.hash}|${id}`)) book(1);
+          paid.add(`${input.hash}|${id}`);
+        }
+        const scores = input.exampleIds.map((id) => score(input.hash, id));
+        return { hash: input.hash, model: 'm', scores, mean: scores.reduce((a, b) => a + b, 0) / scores.length, spend };
+      },
+      async proposeCandidate(input: ProposeInput): Promise<ProposalResult> {
+        proposals.push(input);
+        if (input.operator === 'reflect' && options.reflectHasNothing) {
+          return { status: 'skipped', operator: 'reflect', reason: 'no failures on train', spend };
+        }
+        book(1);
+        const hash = `${input.operator}:${input.parentHashes[0]}:${input.seed}`;
+        return { status: 'created', hash, operator: input.operator, parents: input.parentHashes, spend };
+      },
+      async recordGeneration(): Promise<{ spend: Spend; spendByModel: Record<string, Spend> }> {
+        return { spend, spendByModel: {} };
+      },
+    },
+  };
+}
+
+describe('generation workflow with stub activities', () => {
+  let connection: Connection;
+  let native: NativeConnection;
+  let client: Client;
+  const workflowBundle = (): { code: string } => ({ code: readFileSync(inject('workflowBundlePath'), 'utf8') });
+  const config = loadConfig();
+
+  beforeAll(async () => {
+    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    native = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await native?.close();
+  });
+
+  async function runGeneration(
+    stubs: ReturnType<typeof stubActivities>,
+    overrides: Partial<GenerationInput> = {},
+  ): Promise<GenerationResult> {
+    const taskQueue = `gen-stub-${randomBytes(4).toString('hex')}`;
+    const worker = await Worker.create({
+      connection: native,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue,
+      workflowBundle: workflowBundle(),
+      activities: stubs.activities,
+    });
+    const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
+    const input: GenerationInput = {
+      runId: `stub-${taskQueue}`,
+      generation: 0,
+      spec: { ...spec, search: { ...spec.search, populationSize: 6, minibatchSize: 5, screenKeep: 1 } },
+      valIds,
+      screenIds: trainIds,
+      population: [{ hash: 'seed', operator: 'seed', parents: [], score: 0, scores: [] }],
+      rngState: Rng.fromSeed('stub').getState(),
+      budget: {},
+      reserveCalls: 0,
+      spend: { ...zeroSpend },
+      ...overrides,
+    };
+    return worker.runUntil(
+      client.workflow.execute(generationWorkflow, { workflowId: input.runId, taskQueue, args: [input] }),
+    );
+  }
+
+  it('screens every child of generation 0 on train examples against its parent; only winners are validated', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false });
+    const result = await runGeneration(stubs);
+    const screens = stubs.calls.filter((c) => c.purpose === 'screen');
+    const validations = stubs.calls.filter((c) => c.purpose === 'validate');
+    expect(screens.length).toBeGreaterThan(1);
+    // One minibatch for the generation, drawn from train only.
+    const minibatch = screens[0]!.exampleIds;
+    expect(minibatch).toHaveLength(5);
+    for (const s of screens) expect(s.exampleIds).toEqual(minibatch);
+    for (const id of minibatch) expect(trainIds).toContain(id);
+    // The seed is screened (its children are compared with it) and validated; children are
+    // validated only when they beat the seed on the minibatch.
+    expect(screens.map((s) => s.hash)).toContain('seed');
+    const seedOnMinibatch = minibatch.filter((id) => score('seed', id)).length;
+    for (const child of new Set(validations.map((v) => v.hash))) {
+      if (child === 'seed') continue;
+      expect(minibatch.filter((id) => score(child, id)).length).toBeGreaterThan(seedOnMinibatch);
+    }
+    expect(result.stats.screened).toBe(5);
+    expect(result.stats.promoted).toBe(new Set(validations.map((v) => v.hash)).size - 1);
+    for (const v of validations) for (const id of v.exampleIds) expect(valIds).toContain(id);
+  });
+
+  it('draws a slot again when its operator has nothing to work on, and never fails the generation', async () => {
+    const stubs = stubActivities({ reflectHasNothing: true });
+    const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
+    const result = await runGeneration(stubs, {
+      spec: {
+        ...spec,
+        search: {
+          ...spec.search,
+          populationSize: 6,
+          minibatchSize: 5,
+          operators: { mutate: 1, crossover: 0, differential: 0, reflect: 5, merge: 0, demo: 0, bootstrap: 0 },
+        },
+      },
+    });
+    const reflects = stubs.proposals.filter((p) => p.operator === 'reflect');
+    const mutates = stubs.proposals.filter((p) => p.operator === 'mutate');
+    expect(reflects.length).toBeGreaterThan(0);
+    expect(result.stats.skipped).toBe(reflects.length);
+    // Every slot ends with a child: the skipped ones were drawn again with the other operator.
+    expect(mutates).toHaveLength(5);
+    expect(result.stats.operators).toEqual({ mutate: 5 });
+  });
+
+  it('shrinks the last wave to the budget left after the reserve instead of dropping it', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false });
+    // 20 (seed on validation) + 5 (seed on the minibatch) + 5 proposals + 25 screens = 55, then room
+    // for one full validation of 20 before the reserve of 30: budget 110.
+    const result = await runGeneration(stubs, { budget: { calls: 110 }, reserveCalls: 30 });
+    expect(stubs.spent().calls).toBeLessThanOrEqual(110 - 30);
+    expect(result.stats.screened).toBe(5);
+    // Of the children that beat the seed on the minibatch, exactly one fits: it is validated, not dropped.
+    const minibatch = stubs.calls.find((c) => c.purpose === 'screen')!.exampleIds;
+    const seedSum = minibatch.filter((id) => score('seed', id)).length;
+    const winners = stubs.proposals
+      .map((p) => `${p.operator}:${p.parentHashes[0]}:${p.seed}`)
+      .filter((h) => minibatch.filter((id) => score(h, id)).length > seedSum);
+    expect(winners.length).toBeGreaterThan(1);
+    expect(result.stats.promoted).toBe(1);
+    expect(result.budgetExhausted).toBe(true);
+  });
+});
+
+/** The toy fitness: a candidate passes an example with a probability fixed by its hash (children vary). */
+function score(hash: string, id: string): number {
+  const quality = hash === 'seed' ? 0.3 : Number(hash.split(':')[2] ?? 0) / 2 ** 31;
+  const draw = Number.parseInt(createHash('sha256').update(`${hash}|${id}`).digest('hex').slice(0, 8), 16) / 2 ** 32;
+  return draw < quality ? 1 : 0;
+}

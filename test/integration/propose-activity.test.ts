@@ -1,0 +1,82 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities, type Activities } from '../../activities/index.js';
+import { loadTaskFile } from '../../client/task-file.js';
+import type { PreparedRun, ProposalResult } from '../../core/engine/types.js';
+import { createLogger } from '../../platform/logger.js';
+import { openTestStack, type TestStack } from '../support/stack.js';
+
+/** The propose activity on the real stack: what it does when an operator has nothing to work on. */
+describe('proposing from a parent with no failures', () => {
+  let stack: TestStack;
+  let acts: Activities;
+  let prepared: PreparedRun;
+  let seedHash: string;
+  const runId = `propose-${Date.now()}`;
+  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
+    new MockActivityEnvironment().run(fn, ...args);
+
+  beforeAll(async () => {
+    stack = await openTestStack('propose');
+    acts = createActivities({ config: stack.config, db: stack.db, log: createLogger('warn'), workerIdentity: 'test' });
+    const task = loadTaskFile('examples/ticket-routing/task.yaml');
+    prepared = await run(acts.prepareRun, {
+      runId,
+      spec: task.spec,
+      datasetPath: task.datasetPath,
+      taskFile: task.taskFile,
+    });
+    seedHash = (await run(acts.storeSeedCandidate, { runId })).hash;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const propose = (operator: 'reflect' | 'bootstrap'): Promise<ProposalResult> =>
+    run(acts.proposeCandidate, { runId, generation: 1, operator, parentHashes: [seedHash], seed: 7 });
+
+  it('skips reflection, without a model call, when the parent has no failures on train', async () => {
+    // The seed answered two train examples correctly, and has failures on validation and test only.
+    const [a, b] = prepared.trainIds!;
+    await stack.db.query(
+      `INSERT INTO evaluations (run_id, candidate_hash, model, example_id, output, raw_output, score, split)
+       SELECT $1, $2, 'sim-large', e.example_id, e.outputs, 'x',
+              CASE WHEN e.split = 'train' THEN 1 ELSE 0 END, e.split
+         FROM examples e WHERE e.run_id = $1 AND (e.example_id = ANY($3) OR e.split IN ('val', 'test'))`,
+      [runId, seedHash, [a, b]],
+    );
+    const reflected = await propose('reflect');
+    expect(reflected).toMatchObject({ status: 'skipped', operator: 'reflect' });
+    expect((reflected as { reason: string }).reason).toMatch(/no failures on the train examples/);
+    const { rows } = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM model_calls WHERE run_id = $1', [
+      runId,
+    ]);
+    expect(Number(rows[0]!.n)).toBe(0);
+  });
+
+  it('bootstraps demos from the passing train answers already stored, again without a model call', async () => {
+    const bootstrapped = await propose('bootstrap');
+    expect(bootstrapped.status).toBe('created');
+    const { rows } = await stack.db.query<{ genome: { demos: { kind: string; sourceExampleId?: string }[] } }>(
+      'SELECT genome FROM candidates WHERE run_id = $1 AND hash = $2',
+      [runId, (bootstrapped as { hash: string }).hash],
+    );
+    const sources = rows[0]!.genome.demos.map((d) => d.sourceExampleId);
+    expect(sources.length).toBeGreaterThan(0);
+    for (const id of sources) expect(prepared.trainIds).toContain(id);
+  });
+
+  it('reflects on train failures only once the parent has some', async () => {
+    await stack.db.query(
+      `UPDATE evaluations SET score = 0, feedback = 'expected billing'
+        WHERE run_id = $1 AND candidate_hash = $2 AND example_id = $3`,
+      [runId, seedHash, prepared.trainIds![0]],
+    );
+    const reflected = await propose('reflect');
+    expect(reflected.status).not.toBe('skipped');
+    const { rows } = await stack.db.query<{ purpose: string }>('SELECT purpose FROM model_calls WHERE run_id = $1', [
+      runId,
+    ]);
+    expect(rows.map((r) => r.purpose)).toEqual(['propose:reflect']);
+  });
+});
