@@ -117,7 +117,11 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   const proposals: ProposalResult[] = [];
   const children: Member[] = [];
   const known = new Set(population.map((m) => m.hash));
-  let plans = planChildren({ population, slots: shrinkTo(slots, 1 + minibatch.length), search, rng });
+  // Propose only as many children as leave room for screening them and validating one of them.
+  const childCost = 1 + minibatch.length;
+  const affordableSlots = affordable(slots, childCost, (calls) => fits(calls + minibatch.length + valIds.length));
+  if (affordableSlots < slots) budgetExhausted = true;
+  let plans = planChildren({ population, slots: affordableSlots, search, rng });
   let planned = plans.length;
   let skipped = 0;
   for (let round = 0; plans.length > 0; round++) {
@@ -141,7 +145,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     const tried = new Set<OperatorName>(results.flatMap((p) => (p.status === 'skipped' ? [p.operator] : [])));
     const exclude = (name: OperatorName): boolean => tried.has(name);
     if (!anyOperatorLeft(search, population.length, exclude)) break;
-    plans = planChildren({ population, slots: shrinkTo(idle.length, 1 + minibatch.length), search, rng, exclude });
+    plans = planChildren({ population, slots: shrinkTo(idle.length, childCost), search, rng, exclude });
     planned += plans.length;
   }
 
