@@ -12,6 +12,7 @@ export function formatResult(r: RunResult): string {
     `run ${r.runId}: ${r.status} after ${r.generations} generation(s)`,
     `  baseline (seed)  val ${score(r.baseline.val)}  test ${score(r.baseline.test)}  ${r.baseline.hash.slice(0, 12)}`,
     `  best             val ${score(r.best.val)}  test ${score(r.best.test)}  ${r.best.hash.slice(0, 12)} (${r.best.operator})`,
+    ...(r.winner ? [`  ${r.winner.significant ? '' : 'NOT SIGNIFICANT: '}${r.winner.verdict}`] : []),
     `  model calls ${r.modelCalls} paid, ${r.cachedCalls} from cache; ${r.tokens} tokens; $${r.costUsd.toFixed(4)}`,
   ];
   if (r.production?.length)
@@ -100,6 +101,7 @@ export function formatDetails(d: RunDetails): string {
   if (result) {
     lines.push(`  seed  val ${score(result.baseline.val)}  test ${score(result.baseline.test)}`);
     lines.push(`  best  val ${score(result.best.val)}  test ${score(result.best.test)}  (${result.best.operator})`);
+    if (result.winner) lines.push(`  ${result.winner.significant ? '' : 'NOT SIGNIFICANT: '}${result.winner.verdict}`);
   }
   lines.push('', 'generations:');
   lines.push(

@@ -172,6 +172,7 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
     winner: {
       ...prompt(winnerHash, result?.best.val ?? valByHash.get(winnerHash) ?? null, result?.best.test ?? null),
       demos: winnerGenome ? deserializeGenome(JSON.stringify(winnerGenome.genome)).demos.length : 0,
+      ...(result?.winner ? { verdict: { significant: result.winner.significant, text: result.winner.verdict } } : {}),
     },
     examples: tests.rows.map((t) => ({
       id: t.example_id,

@@ -139,7 +139,7 @@ function renderSummary(data: RunReportData): string {
   ${card('Paid model calls', `<span data-summary="calls">${fmtInt(totals.calls)}</span>`, `${fmtInt(totals.tokens)} tokens`)}
   ${card('Cached calls', `<span data-summary="cached">${fmtInt(totals.cachedCalls)}</span>`, `${fmtPercent(cachedShare)} of all calls, free`)}
   ${card('Spend', `<span data-summary="spend">${fmtUsd(totals.costUsd)}</span>`, data.distillation ? `including ${fmtUsd(data.distillation.costUsd)} distillation` : 'all models, all phases')}
-</section>`;
+</section>${winner.verdict ? `\n<p class="verdict${winner.verdict.significant ? '' : ' verdict-weak'}" data-summary="verdict">${esc(winner.verdict.text)}</p>` : ''}`;
 }
 
 function renderCharts(data: RunReportData): string {
@@ -774,6 +774,8 @@ tbody tr:last-child td { border-bottom: none; }
 .num { text-align: right; }
 .muted { color: var(--muted); }
 .caption { color: var(--muted); margin: 0 0 14px; font-size: 13px; }
+.verdict { margin: 8px 0 0; color: var(--muted, #555); }
+.verdict-weak { color: #9a3b00; font-weight: 600; }
 section, header.top { margin-bottom: 18px; }
 .panel, header.top { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 20px 22px; }
 .top-row { display: flex; justify-content: space-between; align-items: flex-start; gap: 16px; }

@@ -44,7 +44,11 @@ export interface RunReportData {
     note: string | null;
   }[];
   seed: ReportPrompt;
-  winner: ReportPrompt & { demos: number };
+  winner: ReportPrompt & {
+    demos: number;
+    /** Whether the winner's advantage over the seed on validation is significant, in words (finished runs). */
+    verdict?: { significant: boolean; text: string };
+  };
   /** The test split, scored with the seed and with the winner on the dev model. */
   examples: {
     id: string;

@@ -281,6 +281,19 @@ describe('renderRunReport', () => {
     expect(bare).not.toContain('id="distillation"');
   });
 
+  it('says plainly when the winner is not significantly better than the seed', () => {
+    const text = 'The best program’s advantage over the seed on validation (+0.020, p = 0.344) is not significant at 0.05.';
+    const weak = renderRunReport({ ...data, winner: { ...data.winner, verdict: { significant: false, text } } });
+    expect(weak).toContain('class="verdict verdict-weak" data-summary="verdict"');
+    expect(weak).toContain('is not significant at 0.05.');
+    const strong = renderRunReport({
+      ...data,
+      winner: { ...data.winner, verdict: { significant: true, text: 'beats the seed (p < 0.001)' } },
+    });
+    expect(strong).toContain('class="verdict" data-summary="verdict">beats the seed (p &#60; 0.001)</p>');
+    expect(html).not.toContain('data-summary="verdict"');
+  });
+
   it('renders a run that stopped before its first generation', () => {
     const seed = data.candidates[0]!;
     const early = renderRunReport({
