@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CliError } from '../../../client/connection.js';
+import { loadTaskFile } from '../../../client/task-file.js';
+import { splitExamples } from '../../../core/data/split.js';
+import { parseTaskDataset } from '../../../core/data/task-dataset.js';
+
+/** Seed demos come from the train split only; anything else is refused before a run starts. */
+describe('seedPrompt.demos', () => {
+  const example = loadTaskFile('examples/ticket-routing/task.yaml');
+  const rows = parseTaskDataset(readFileSync(example.datasetPath, 'utf8'), example.spec, example.datasetPath).rows;
+  const split = splitExamples(rows, example.spec.data.split);
+  const taskWithDemos = (ids: string[]): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptevo-demos-'));
+    const yaml = readFileSync('examples/ticket-routing/task.yaml', 'utf8')
+      .replace('path: data.jsonl', `path: ${resolve('examples/ticket-routing/data.jsonl')}`)
+      .replace(
+        'seedPrompt:\n  task: Route the support ticket to the right team.',
+        `seedPrompt:\n  task: Route the support ticket to the right team.\n  demos: [${ids.join(', ')}]`,
+      );
+    const file = join(dir, 'task.yaml');
+    writeFileSync(file, yaml);
+    return file;
+  };
+
+  it('accepts train examples', () => {
+    const task = loadTaskFile(taskWithDemos([split.train[0]!.id, split.train[1]!.id]));
+    expect('demos' in task.spec.seedPrompt && task.spec.seedPrompt.demos).toHaveLength(2);
+  });
+
+  it('refuses a test or validation example and an unknown id, naming each and its split (exit 2)', () => {
+    const file = taskWithDemos([split.train[0]!.id, split.test[0]!.id, split.val[0]!.id, 'no-such-id']);
+    let error: unknown;
+    try {
+      loadTaskFile(file);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(2);
+    const message = (error as Error).message;
+    expect(message).toContain(`"${split.test[0]!.id}" (test)`);
+    expect(message).toContain(`"${split.val[0]!.id}" (val)`);
+    expect(message).toContain('"no-such-id" (not in the dataset)');
+    expect(message).not.toContain(`"${split.train[0]!.id}"`);
+    expect(message).toMatch(/train split only/);
+  });
+});
