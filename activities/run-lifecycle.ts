@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/activity';
 import { describeRowErrors, parseTaskDataset } from '../core/data/task-dataset.js';
 import { splitExamples } from '../core/data/split.js';
-import { seedDemoProblem } from '../core/data/seed-demos.js';
+import { drawSeedDemos, seedDemoProblem } from '../core/data/seed-demos.js';
 import type { GenerationStats, PreparedRun, RunInput, RunStatus, Spend, Stage } from '../core/engine/types.js';
 import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
@@ -11,7 +11,7 @@ import { checkModelAccess } from './preflight.js';
 import type { RunStore, SplitName } from './run-store.js';
 
 /** The genome a run starts from, as the task's seedPrompt describes it. */
-export function seedGenome(spec: TaskSpec): Genome {
+export function seedGenome(spec: TaskSpec, drawnDemos: string[] = []): Genome {
   const seed = spec.seedPrompt;
   return normalizeGenome({
     sections: {
@@ -22,7 +22,7 @@ export function seedGenome(spec: TaskSpec): Genome {
       ...('uncertainty' in seed && seed.uncertainty ? { uncertainty: seed.uncertainty } : {}),
       ...('outputFormat' in seed && seed.outputFormat ? { outputFormat: seed.outputFormat } : {}),
     },
-    demos: ('demos' in seed && seed.demos ? seed.demos : []).map((exampleId) => ({
+    demos: ('demos' in seed && seed.demos ? seed.demos : drawnDemos).map((exampleId) => ({
       kind: 'example' as const,
       exampleId,
     })),
@@ -105,7 +105,16 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
     },
 
     async storeSeedCandidate({ runId }: { runId: string }): Promise<{ hash: string }> {
-      const genome = seedGenome(await store.spec(runId));
+      const spec = await store.spec(runId);
+      const count = 'demoCount' in spec.seedPrompt ? spec.seedPrompt.demoCount : undefined;
+      const drawn = count
+        ? drawSeedDemos(
+            [...(await store.examples(runId, await store.splitIds(runId, 'train'))).values()],
+            count,
+            spec.search.seed,
+          )
+        : [];
+      const genome = seedGenome(spec, drawn);
       const hash = genomeHash(genome);
       await db.query(
         `INSERT INTO candidates (run_id, hash, genome, operator, generation, note) VALUES ($1, $2, $3, 'seed', 0, 'seed prompt')

@@ -71,6 +71,12 @@ export function crossCheck(spec: TaskSpec): SpecProblem[] {
       message: `unknown model "${name}"; models defined: ${modelNames.join(', ') || '(none)'}${guess ? ` — did you mean "${guess}"?` : ''}`,
     });
   };
+  if ('demoCount' in spec.seedPrompt && spec.seedPrompt.demoCount !== undefined && spec.seedPrompt.demos?.length) {
+    problems.push({
+      path: 'seedPrompt.demoCount',
+      message: 'give either seedPrompt.demos (example ids) or seedPrompt.demoCount (drawn from train), not both',
+    });
+  }
   if (spec.distill) {
     checkModel('distill.teacher', spec.distill.teacher);
     checkModel('distill.student', spec.distill.student);

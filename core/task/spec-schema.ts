@@ -18,8 +18,10 @@ export const seedPromptSchema = z.union([
     reasoning: z.enum(['direct', 'think']).optional(),
     uncertainty: z.string().min(1).optional(),
     outputFormat: z.string().min(1).optional(),
-    /** Example ids to start with as demos. */
+    /** Example ids to start with as demos (train examples only). */
     demos: z.array(z.string().min(1)).optional(),
+    /** Or: this many labeled train examples as demos, drawn by the run's seed and spread over the answers. */
+    demoCount: z.number().int().min(1).max(16).optional(),
   }),
 ]);
 export type SeedPromptSpec = z.output<typeof seedPromptSchema>;

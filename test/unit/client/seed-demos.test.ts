@@ -4,8 +4,10 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../../client/connection.js';
 import { loadTaskFile } from '../../../client/task-file.js';
+import { drawSeedDemos } from '../../../core/data/seed-demos.js';
 import { splitExamples } from '../../../core/data/split.js';
 import { parseTaskDataset } from '../../../core/data/task-dataset.js';
+import { parseTaskSpec } from '../../../core/task/spec.js';
 
 /** Seed demos come from the train split only; anything else is refused before a run starts. */
 describe('seedPrompt.demos', () => {
@@ -46,5 +48,29 @@ describe('seedPrompt.demos', () => {
     expect(message).toContain('"no-such-id" (not in the dataset)');
     expect(message).not.toContain(`"${split.train[0]!.id}"`);
     expect(message).toMatch(/train split only/);
+  });
+});
+
+describe('seedPrompt.demoCount', () => {
+  const example = loadTaskFile('examples/ticket-routing/task.yaml');
+  const rows = parseTaskDataset(readFileSync(example.datasetPath, 'utf8'), example.spec, example.datasetPath).rows;
+  const train = splitExamples(rows, example.spec.data.split).train;
+
+  it('draws labeled train examples spread over the answers, the same for the same seed', () => {
+    const ids = drawSeedDemos(train, 5, 1);
+    expect(ids).toHaveLength(5);
+    expect(drawSeedDemos(train, 5, 1)).toEqual(ids);
+    expect(drawSeedDemos(train, 5, 2)).not.toEqual(ids);
+    const labels = ids.map((id) => train.find((e) => e.id === id)!.outputs['label']);
+    expect(new Set(labels).size).toBe(5);
+    for (const id of ids) expect(train.some((e) => e.id === id)).toBe(true);
+  });
+
+  it('is refused together with explicit demo ids', () => {
+    const yaml = readFileSync('examples/ticket-routing/task.yaml', 'utf8').replace(
+      'seedPrompt:\n  task: Route the support ticket to the right team.',
+      'seedPrompt:\n  task: Route the support ticket to the right team.\n  demos: [a]\n  demoCount: 2',
+    );
+    expect(() => parseTaskSpec(yaml, 'task.yaml')).toThrow(/seedPrompt.demoCount: give either/);
   });
 });

@@ -282,7 +282,8 @@ describe('renderRunReport', () => {
   });
 
   it('says plainly when the winner is not significantly better than the seed', () => {
-    const text = 'The best program’s advantage over the seed on validation (+0.020, p = 0.344) is not significant at 0.05.';
+    const text =
+      'The best program’s advantage over the seed on validation (+0.020, p = 0.344) is not significant at 0.05.';
     const weak = renderRunReport({ ...data, winner: { ...data.winner, verdict: { significant: false, text } } });
     expect(weak).toContain('class="verdict verdict-weak" data-summary="verdict"');
     expect(weak).toContain('is not significant at 0.05.');
