@@ -49,8 +49,6 @@ export interface Family {
   rules: readonly RuleDef[];
   /** Do these inputs belong to this family (by field names and content)? */
   detect(inputs: Fields): boolean;
-  /** Does a prompt text talk about this family's task (used by meta requests without examples)? */
-  detectPrompt(text: string): boolean;
   answer(context: TaskContext): FamilyAnswer;
   /** Hidden rules whose effect this example shows: the rule fires and the output agrees with it. */
   rulesShownBy(inputs: Fields, outputs: Fields): string[];
