@@ -15,6 +15,7 @@ import { clientFor, startTestServer } from './helpers.js';
 const seedPrompts: Record<string, string> = {
   'ticket-routing': '## Task\nRoute each support ticket to the team that should handle it.',
   'seller-score': "## Task\nScore the seller's handling of the customer conversation from 0 to 10.",
+  'shipping-address': "## Task\nExtract the shipping address from the customer's message.",
 };
 
 /** Meta requests without examples, in the shapes different clients send. */

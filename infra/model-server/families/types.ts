@@ -33,7 +33,9 @@ export interface TaskContext {
 }
 
 export type FamilyAnswer =
-  { kind: 'label'; label: string; rationale: string } | { kind: 'score'; score: number; rationale: string };
+  | { kind: 'label'; label: string; rationale: string }
+  | { kind: 'score'; score: number; rationale: string }
+  | { kind: 'text'; text: string; rationale: string };
 
 export interface GeneratedExample {
   inputs: Record<string, string>;
@@ -42,7 +44,7 @@ export interface GeneratedExample {
 
 export interface Family {
   name: string;
-  answerKind: 'label' | 'score';
+  answerKind: FamilyAnswer['kind'];
   /** The family's own output field name, used when the request names none. */
   answerField: string;
   labels?: readonly string[];

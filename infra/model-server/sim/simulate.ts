@@ -61,7 +61,8 @@ export function simulateReply(input: SimulationInput): string {
       temperatureNoise: 0.04 * input.temperature,
       reasoning: asksForReasoning(view.instruction) || plan.fields.some((f) => reasoningField.test(f)),
     });
-    content = { value: answer.kind === 'label' ? answer.label : answer.score, rationale: answer.rationale };
+    const value = answer.kind === 'label' ? answer.label : answer.kind === 'score' ? answer.score : answer.text;
+    content = { value, rationale: answer.rationale };
   } else {
     content = genericContent(view, rng);
   }
