@@ -178,12 +178,12 @@ describe('meta behaviour', () => {
     expect(conveys(child, anchors.low) || conveys(child, anchors.fullRange)).toBe(true);
   });
 
-  it('combines several prompts (crossover), pooling their rule bullets', async () => {
+  it('combines several prompts (crossover), pooling their rule bullets, each kept with probability below 1', async () => {
     const a = `## Task\nRoute each ticket.\n\n## Rules\n- ${rule('legal-threat').statements[0]}`;
     const b = `## Task\nRoute every support ticket to a team.\n\n## Rules\n- ${rule('cancel-subscription').statements[0]}`;
     const request = `Prompt 1:\n${a}\n\nPrompt 2:\n${b}\n\nCombine the two prompts into one new prompt. Reply in a \`\`\`prompt block.`;
     const completions = await Promise.all(
-      [1, 2, 3, 4].map((seed) =>
+      Array.from({ length: 40 }, (_, seed) =>
         client.chat.completions.create({
           model: 'sim-large',
           seed,
@@ -193,11 +193,13 @@ describe('meta behaviour', () => {
       ),
     );
     const children = completions.map((c) => fencedPrompt(c.choices[0]!.message.content!));
-    for (const child of children) {
-      expect(child.startsWith('## Task')).toBe(true);
-      expect(conveys(child, rule('legal-threat').cues)).toBe(true);
+    for (const child of children) expect(child.startsWith('## Task')).toBe(true);
+    // Four lines in all: each survives with probability 0.95 - 0.04 = 0.91.
+    for (const id of ['legal-threat', 'cancel-subscription']) {
+      const kept = children.filter((c) => conveys(c, rule(id).cues)).length;
+      expect(kept, id).toBeGreaterThanOrEqual(30);
+      expect(kept, id).toBeLessThan(40);
     }
-    expect(children.some((c) => conveys(c, rule('cancel-subscription').cues))).toBe(true);
   });
 
   it('answers in the requested field: json_schema property or DSPy output marker', async () => {

@@ -1,10 +1,11 @@
 // The task families the simulator knows. Order matters for detection: the more specific first.
 import type { Fields } from '../sim/field-text.js';
 import { sellerScore } from './seller-score.js';
+import { shippingAddress } from './shipping-address.js';
 import { ticketRouting } from './ticket-routing.js';
 import type { Family } from './types.js';
 
-export const families: readonly Family[] = [sellerScore, ticketRouting];
+export const families: readonly Family[] = [sellerScore, shippingAddress, ticketRouting];
 
 export function familyByName(name: string): Family | undefined {
   return families.find((f) => f.name === name);

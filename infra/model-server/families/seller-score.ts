@@ -107,7 +107,6 @@ export const sellerScore: Family = {
   detect: (inputs) =>
     Object.keys(inputs).some((k) => /conversation|transcript|chat|dialog/i.test(k)) ||
     looksLikeSellerConversation(conversationText(inputs)),
-  detectPrompt: (text) => /\bseller|\bscore|\brating|conversation/i.test(text),
   answer,
   rulesShownBy,
   anchorsFor: (expected, got) => {

@@ -176,7 +176,6 @@ export const ticketRouting: Family = {
     const votes = readTicket(ticketText(inputs)).votes;
     return Object.values(votes).reduce((a, b) => a + b, 0) >= 2;
   },
-  detectPrompt: (text) => /\bticket|\brout(e|ing)\b|support team/i.test(text),
   answer,
   rulesShownBy,
   generate: (rng: Rng) => {

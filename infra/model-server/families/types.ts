@@ -33,7 +33,9 @@ export interface TaskContext {
 }
 
 export type FamilyAnswer =
-  { kind: 'label'; label: string; rationale: string } | { kind: 'score'; score: number; rationale: string };
+  | { kind: 'label'; label: string; rationale: string }
+  | { kind: 'score'; score: number; rationale: string }
+  | { kind: 'text'; text: string; rationale: string };
 
 export interface GeneratedExample {
   inputs: Record<string, string>;
@@ -42,15 +44,13 @@ export interface GeneratedExample {
 
 export interface Family {
   name: string;
-  answerKind: 'label' | 'score';
+  answerKind: FamilyAnswer['kind'];
   /** The family's own output field name, used when the request names none. */
   answerField: string;
   labels?: readonly string[];
   rules: readonly RuleDef[];
   /** Do these inputs belong to this family (by field names and content)? */
   detect(inputs: Fields): boolean;
-  /** Does a prompt text talk about this family's task (used by meta requests without examples)? */
-  detectPrompt(text: string): boolean;
   answer(context: TaskContext): FamilyAnswer;
   /** Hidden rules whose effect this example shows: the rule fires and the output agrees with it. */
   rulesShownBy(inputs: Fields, outputs: Fields): string[];

@@ -17,10 +17,12 @@ export interface Capability {
   noise: number;
   /** Probability of answering in prose when the prompt gives no format guidance at all. */
   proseWithoutGuidance: number;
-  /** Meta behaviour: chance to write down a rule an example shows, and to add a decoy rule. */
+  /**
+   * Meta behaviour: chance to write down a rule an example in the request shows, and to add a
+   * wrong rule. Without examples a meta model knows nothing of the task's hidden rules.
+   */
   metaRuleUptake: number;
   metaDecoyRate: number;
-  metaGuessRule: number;
 }
 
 export const capabilities: Record<ModelSize, Capability> = {
@@ -34,7 +36,6 @@ export const capabilities: Record<ModelSize, Capability> = {
     proseWithoutGuidance: 0.02,
     metaRuleUptake: 0.85,
     metaDecoyRate: 0.1,
-    metaGuessRule: 0.3,
   },
   small: {
     size: 'small',
@@ -46,6 +47,5 @@ export const capabilities: Record<ModelSize, Capability> = {
     proseWithoutGuidance: 0.25,
     metaRuleUptake: 0.5,
     metaDecoyRate: 0.25,
-    metaGuessRule: 0.1,
   },
 };

@@ -76,15 +76,22 @@ function markdownFields(section: string): Fields {
   return fields;
 }
 
-/** "the correct score is 3" → { score: "3" }, on the first non-reasoning output field. */
+/**
+ * "the correct score is 3." → { score: "3" }, on the first non-reasoning output field. The value runs
+ * to the end of its sentence, so free text ("the correct address is 12 Oak Street, Salem, OR 97301.")
+ * is read whole; a quoted value is read without its quotes.
+ */
 function expectedFromFeedback(feedback: string, got: Fields): Fields | undefined {
-  const correct =
-    /(?:correct|expected|right|true)\s+(?:\w+\s+){0,2}(?:is|was|would be|should be|:|=)\s*["'`]?([\w.-]+)/i.exec(
-      feedback,
-    );
-  if (!correct?.[1]) return undefined;
+  const correct = /(?:correct|expected|right|true)\s+(?:\w+\s+){0,2}(?:is|was|would be|should be|:|=)\s*(.+)/i.exec(
+    feedback,
+  );
+  const rest = correct?.[1]?.trim();
+  if (!rest) return undefined;
+  const quoted = /^(["'`])(.*?)\1/.exec(rest);
+  const value = quoted ? quoted[2]! : rest.split(/\.(?:\s|$)/)[0]!.trim();
+  if (!value) return undefined;
   const field = Object.keys(got).find((k) => !/reason/i.test(k)) ?? 'answer';
-  return { [field]: correct[1].replace(/\.$/, '') };
+  return { [field]: value };
 }
 
 /** The GEPA/DSPy markdown layout. */

@@ -1,8 +1,10 @@
-// The meta behaviour: write a new prompt from the given one(s). Rules that the shown examples
-// illustrate are written down under `## Rules` (with a capability-dependent probability),
-// hedged scores get anchor statements, and seeded generic edits (paraphrase, drop, helpful line,
-// occasionally a wrong rule) make children differ so that not every child is better.
-import { detectFamily, families } from '../families/index.js';
+// The meta behaviour: write a new prompt from the given one(s). Only evidence in the request counts:
+// rules that the shown examples illustrate (their expected output agrees with the rule) are written
+// down under `## Rules` (with a capability-dependent probability) and hedged scores get anchor
+// statements. Without examples the model knows nothing of the task's hidden rules: it only makes
+// generic edits (paraphrase, drop a rule, a helpful generic line, occasionally a wrong rule), so
+// not every child is better. Nothing here depends on which client sent the request.
+import { detectFamily } from '../families/index.js';
 import type { Family } from '../families/types.js';
 import type { Rng } from '../prng.js';
 import type { Capability } from './capability.js';
@@ -40,12 +42,13 @@ export interface RewriteResult {
   notes: string[];
 }
 
-function familyFor(examples: readonly MetaExample[], promptText: string): Family | undefined {
+/** The task is known only from the examples the request shows, never from the prompt's wording. */
+function familyFor(examples: readonly MetaExample[]): Family | undefined {
   for (const e of examples) {
     const f = detectFamily(e.inputs);
     if (f) return f;
   }
-  return families.find((f) => f.detectPrompt(promptText));
+  return undefined;
 }
 
 function addRule(sections: Section[], statement: string, notes: string[], why: string): void {
@@ -63,7 +66,7 @@ export function rewritePrompt(
   const parents = prompts.map(parseSections);
   const sections = parents.length > 1 ? combineSections(parents, rng) : (parents[0] ?? []);
   const notes: string[] = parents.length > 1 ? [`combined ${parents.length} prompts`] : [];
-  const family = familyFor(examples, prompts.join('\n'));
+  const family = familyFor(examples);
   const text = (): string => renderSections(sections);
 
   if (family) {
@@ -78,10 +81,6 @@ export function rewritePrompt(
       for (const anchor of family.anchorsFor?.(example.expected, example.got) ?? []) {
         if (rng.chance(cap.metaRuleUptake)) addRule(sections, anchor, notes, 'anchor for a hedged score');
       }
-    }
-    const unstated = hidden.filter((r) => !conveys(text(), r.cues));
-    if (examples.length === 0 && unstated.length > 0 && rng.chance(cap.metaGuessRule)) {
-      addRule(sections, rng.pick(rng.pick(unstated).statements), notes, 'guessed rule');
     }
     const decoys = family.rules.filter((r) => r.kind === 'decoy');
     if (decoys.length > 0 && rng.chance(cap.metaDecoyRate)) {

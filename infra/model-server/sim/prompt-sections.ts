@@ -37,25 +37,45 @@ export function renderSections(sections: readonly Section[]): string {
     .join('\n\n');
 }
 
-/** Crossover: headers in first-seen order; bullets pooled and deduplicated; prose from one parent. */
+/**
+ * How likely one line of a parent survives a merge: a model combining prompts loses lines, and more
+ * of them the longer the parents are. `lines` counts the non-empty lines (headers excluded) of all
+ * parents together: 0.95 − 0.01 × lines, never below 0.5.
+ */
+export function mergeKeepProbability(lines: number): number {
+  return Math.max(0.5, 0.95 - 0.01 * lines);
+}
+
+/**
+ * Crossover: headers in first-seen order; per section the prose of one parent (seeded choice) and
+ * the pooled, deduplicated bullets of all parents. Every line survives with `mergeKeepProbability`;
+ * a section that would come out empty keeps one of its lines (seeded choice).
+ */
 export function combineSections(parents: readonly Section[][], rng: Rng): Section[] {
   const order: (string | null)[] = [];
   for (const p of parents) for (const s of p) if (!order.includes(s.header)) order.push(s.header);
+  const total = parents.flat().reduce((n, s) => n + s.lines.filter((l) => l.trim()).length, 0);
+  const keep = mergeKeepProbability(total);
   const child: Section[] = [];
   for (const header of order) {
     const versions = parents.map((p) => p.find((s) => s.header === header)).filter((s): s is Section => !!s);
     const prose = rng.pick(versions).lines.filter((l) => !isBullet(l));
     const seen = new Set<string>();
     const bullets: string[] = [];
-    versions.forEach((v, index) => {
+    for (const v of versions) {
       for (const b of v.lines.filter(isBullet)) {
         if (seen.has(norm(b))) continue;
         seen.add(norm(b));
-        // The first parent's bullets are kept; others' each make it in with probability 0.7.
-        if (index === 0 || rng.chance(0.7)) bullets.push(b);
+        bullets.push(b);
       }
-    });
-    child.push({ header, lines: [...prose, ...bullets] });
+    }
+    const offered = [...prose, ...bullets];
+    const kept = offered.filter((l) => !l.trim() || rng.chance(keep));
+    if (!kept.some((l) => l.trim())) {
+      const content = offered.filter((l) => l.trim());
+      if (content.length > 0) kept.push(rng.pick(content));
+    }
+    child.push({ header, lines: kept });
   }
   return child;
 }

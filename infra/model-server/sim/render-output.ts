@@ -4,12 +4,13 @@ import type { Rng } from '../prng.js';
 import { type JsonSchemaProperty, type OutputPlan, reasoningField } from './output-plan.js';
 
 export interface ReplyContent {
-  /** The family's answer (label or score), or free text for unrecognised tasks. */
+  /** The family's answer (label, score or extracted text), or free text for unrecognised tasks. */
   value: string | number;
   rationale: string;
 }
 
-const answerName = /label|category|class|team|answer|score|rating|result|prediction|output|instruction|prompt/i;
+const answerName =
+  /label|category|class|team|answer|score|rating|result|prediction|output|instruction|prompt|address|extract|text|value/i;
 
 function typeOf(prop: JsonSchemaProperty | undefined): string | undefined {
   const t = prop?.type;

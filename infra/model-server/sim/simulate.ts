@@ -1,6 +1,7 @@
 // The simulated model: reads a chat request generically and writes the reply a model of the given
 // size would write. Meta requests get a rewritten prompt; recognised task families get a
 // prompt-sensitive answer; anything else gets a generic, well-formed reply in the asked format.
+import { randomInt } from 'node:crypto';
 import type { PlainMessage } from '../chat-request.js';
 import { detectFamily } from '../families/index.js';
 import { Rng, canonicalJson, seedFrom } from '../prng.js';
@@ -23,9 +24,16 @@ export interface SimulationInput {
   size: ModelSize;
 }
 
-/** At temperature 0 every choice is the same greedy answer; above it, seed and index pick a sample. */
-function sampleKey(input: SimulationInput): string {
-  return input.temperature > 0 ? `t:${input.seed ?? 'none'}:${input.choiceIndex}` : 'greedy';
+/**
+ * Which sample this choice is. At temperature 0 every choice is the same greedy answer. Above it,
+ * a request with a `seed` gets the sample that (seed, choice index) selects, so a retried seeded
+ * request is reproducible; without a seed every choice is a fresh random sample, as from a real
+ * model.
+ */
+export function sampleKey(input: Pick<SimulationInput, 'temperature' | 'seed' | 'choiceIndex'>): string {
+  if (input.temperature <= 0) return 'greedy';
+  if (input.seed !== undefined) return `t:${input.seed}:${input.choiceIndex}`;
+  return `fresh:${randomInt(2 ** 47)}:${randomInt(2 ** 47)}`;
 }
 
 export function simulateReply(input: SimulationInput): string {
@@ -53,7 +61,8 @@ export function simulateReply(input: SimulationInput): string {
       temperatureNoise: 0.04 * input.temperature,
       reasoning: asksForReasoning(view.instruction) || plan.fields.some((f) => reasoningField.test(f)),
     });
-    content = { value: answer.kind === 'label' ? answer.label : answer.score, rationale: answer.rationale };
+    const value = answer.kind === 'label' ? answer.label : answer.kind === 'score' ? answer.score : answer.text;
+    content = { value, rationale: answer.rationale };
   } else {
     content = genericContent(view, rng);
   }
