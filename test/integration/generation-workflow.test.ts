@@ -41,26 +41,33 @@ function stubActivities(options: { reflectHasNothing: boolean }) {
     proposals,
     spent: () => spend,
     activities: {
-      async evaluateCandidate(input: EvaluateInput): Promise<EvaluationResult> {
+      evaluateCandidate(input: EvaluateInput): Promise<EvaluationResult> {
         calls.push({ purpose: input.purpose, hash: input.hash, exampleIds: input.exampleIds });
         for (const id of input.exampleIds) {
           if (!paid.has(`${input.hash}|${id}`)) book(1);
           paid.add(`${input.hash}|${id}`);
         }
         const scores = input.exampleIds.map((id) => score(input.hash, id));
-        return { hash: input.hash, model: 'm', scores, mean: scores.reduce((a, b) => a + b, 0) / scores.length, spend };
+        const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+        return Promise.resolve({ hash: input.hash, model: 'm', scores, mean, spend });
       },
-      async proposeCandidate(input: ProposeInput): Promise<ProposalResult> {
+      proposeCandidate(input: ProposeInput): Promise<ProposalResult> {
         proposals.push(input);
         if (input.operator === 'reflect' && options.reflectHasNothing) {
-          return { status: 'skipped', operator: 'reflect', reason: 'no failures on train', spend };
+          return Promise.resolve({ status: 'skipped', operator: 'reflect', reason: 'no failures on train', spend });
         }
         book(1);
         const hash = `${input.operator}:${input.parentHashes[0]}:${input.seed}`;
-        return { status: 'created', hash, operator: input.operator, parents: input.parentHashes, spend };
+        return Promise.resolve({
+          status: 'created',
+          hash,
+          operator: input.operator,
+          parents: input.parentHashes,
+          spend,
+        });
       },
-      async recordGeneration(): Promise<{ spend: Spend; spendByModel: Record<string, Spend> }> {
-        return { spend, spendByModel: {} };
+      recordGeneration(): Promise<{ spend: Spend; spendByModel: Record<string, Spend> }> {
+        return Promise.resolve({ spend, spendByModel: {} });
       },
     },
   };

@@ -20,13 +20,13 @@ describe('proposing from a parent with no failures', () => {
     stack = await openTestStack('propose');
     acts = createActivities({ config: stack.config, db: stack.db, log: createLogger('warn'), workerIdentity: 'test' });
     const task = loadTaskFile('examples/ticket-routing/task.yaml');
-    prepared = await run(acts.prepareRun, {
+    prepared = await run((input: Parameters<Activities['prepareRun']>[0]) => acts.prepareRun(input), {
       runId,
       spec: task.spec,
       datasetPath: task.datasetPath,
       taskFile: task.taskFile,
     });
-    seedHash = (await run(acts.storeSeedCandidate, { runId })).hash;
+    seedHash = (await run((input: { runId: string }) => acts.storeSeedCandidate(input), { runId })).hash;
   });
   afterAll(async () => {
     await stack?.close();
