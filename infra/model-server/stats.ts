@@ -1,5 +1,6 @@
 // Request counting for `GET /stats` and `GET /stats/requests`. Benchmarks and tests read these to
-// check sustained rates, the worst 60-second window and how many calls a run really made.
+// check sustained rates, the worst 60-second window and how many calls a run really made, and how
+// many requests asked for a new prompt (meta requests) and how many of those showed task examples.
 
 export interface RequestRecord {
   /** Milliseconds since the server started (or since the last reset). */
@@ -9,6 +10,8 @@ export interface RequestRecord {
   status: number;
   promptTokens: number;
   completionTokens: number;
+  /** Set for a meta request (one asking for a new or improved prompt): the task examples it carried. */
+  metaExamples?: number;
 }
 
 export interface ModelStats {
@@ -17,6 +20,10 @@ export interface ModelStats {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** Requests read as meta requests (they ask for a new or improved prompt or instruction). */
+  metaRequests: number;
+  /** Meta requests whose text carried at least one task example the server could read. */
+  metaRequestsWithExamples: number;
 }
 
 export class StatsRecorder {
@@ -45,7 +52,15 @@ export class StatsRecorder {
   summary(): { uptimeMs: number; models: Record<string, ModelStats> } {
     const models: Record<string, ModelStats> = {};
     const entry = (model: string): ModelStats =>
-      (models[model] ??= { requests: 0, byStatus: {}, promptTokens: 0, completionTokens: 0, totalTokens: 0 });
+      (models[model] ??= {
+        requests: 0,
+        byStatus: {},
+        promptTokens: 0,
+        completionTokens: 0,
+        totalTokens: 0,
+        metaRequests: 0,
+        metaRequestsWithExamples: 0,
+      });
     for (const [model, count] of this.received) entry(model).requests = count;
     for (const r of this.records) {
       const m = entry(r.model);
@@ -53,6 +68,10 @@ export class StatsRecorder {
       m.promptTokens += r.promptTokens;
       m.completionTokens += r.completionTokens;
       m.totalTokens += r.promptTokens + r.completionTokens;
+      if (r.metaExamples !== undefined) {
+        m.metaRequests++;
+        if (r.metaExamples > 0) m.metaRequestsWithExamples++;
+      }
     }
     return { uptimeMs: this.now() - this.origin, models };
   }

@@ -1,0 +1,143 @@
+// promptevo's arm: a real optimizationRun through Temporal (a real worker process, a new PostgreSQL
+// schema, so an empty response cache) with search.seed = the run's seed and a calls budget that
+// covers every model call of the search, the meta model's included.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities/index.js';
+import type { EvaluateInput } from '../../activities/evaluate.js';
+import { RunStore } from '../../activities/run-store.js';
+import type { EvaluationResult } from '../../core/engine/types.js';
+import { PromptevoClient } from '../../client/api.js';
+import type { DataSplit } from '../../core/data/split.js';
+import type { TaskSpec } from '../../core/task/spec-schema.js';
+import type { ModelServer } from '../../infra/model-server/server.js';
+import { startWorkerProcess } from '../../infra/worker-process.js';
+import type { Db } from '../../platform/db.js';
+import { createLogger } from '../../platform/logger.js';
+import type { ScoredProgram } from '../../workflows/run.js';
+import { openBenchStack } from '../workers.js';
+import { counts, minus, type ArmRun, type Counts } from './arms.js';
+import { META_MODEL, type BenchTask } from './tasks.js';
+
+export async function runPromptevo(
+  task: BenchTask,
+  seed: number,
+  server: ModelServer,
+  split: DataSplit,
+  apiKey: string,
+): Promise<ArmRun> {
+  const stack = await openBenchStack('dspy');
+  const worker = startWorkerProcess(stack.config, { BENCH_MODEL_KEY: apiKey });
+  try {
+    await worker.ready;
+    const client = new PromptevoClient(stack.client, stack.config);
+    const runId = `bench-dspy-${task.label.replace('@', '-')}-s${seed}-${Date.now()}`;
+    const endpoint = (model: string, maxConcurrency: number) => ({
+      baseUrl: `${server.url}/v1`,
+      apiKeyEnv: 'BENCH_MODEL_KEY',
+      model,
+      maxConcurrency,
+      timeoutMs: 300_000,
+      maxRetries: 5,
+      pricing: { inputPerMTok: 0, outputPerMTok: 0 },
+      structuredOutput: true,
+      temperature: 0,
+    });
+    const models: TaskSpec['models'] = { [META_MODEL]: endpoint(META_MODEL, 8) };
+    if (task.taskModel !== META_MODEL)
+      models[task.taskModel] = {
+        ...endpoint(task.taskModel, 2),
+        ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}),
+      };
+    const started = performance.now();
+    await client.startTask(task.loaded, {
+      runId,
+      adjust: (spec) => ({
+        // The comparison is of search alone: no distillation afterwards.
+        ...withoutDistill(task.spec),
+        models,
+        roles: { meta: META_MODEL, dev: task.taskModel, production: [task.taskModel] },
+        // The calls budget (every model's calls) is the binding limit (generations set high).
+        search: { ...spec.search, seed, generations: 1000, budget: { calls: task.calls } },
+      }),
+    });
+    const result = await client.waitForResult(runId);
+    const searchSeconds = (performance.now() - started) / 1000;
+    const search = minus(counts(server.stats.summary().models), await testCallsOfRun(stack.db, runId));
+
+    // The run must have split exactly as the exported file says.
+    const store = new RunStore(stack.db);
+    for (const name of ['train', 'val', 'test'] as const) {
+      const ids = (await store.splitIds(runId, name)).sort().join();
+      const want = split[name]
+        .map((e) => e.id)
+        .sort()
+        .join();
+      if (ids !== want) throw new Error(`promptevo's ${name} split differs from the exported one`);
+    }
+    // Per-example test scores of the winner and the seed, with the run's own evaluateCandidate
+    // activity (what its finalize step calls): answered from the run's cache where it already
+    // scored them, outside the budget where the search spent it first.
+    const activities = createActivities({
+      config: stack.config,
+      db: stack.db,
+      log: createLogger('warn'),
+      workerIdentity: 'bench-dspy-compare',
+    });
+    const testIds = await store.splitIds(runId, 'test');
+    const onTest = async (program: ScoredProgram): Promise<number[]> => {
+      const input: EvaluateInput = {
+        runId,
+        generation: result.generations,
+        hash: program.hash,
+        role: 'dev',
+        exampleIds: testIds,
+        purpose: 'test',
+      };
+      const evaluated = await new MockActivityEnvironment().run<
+        [EvaluateInput],
+        EvaluationResult,
+        typeof activities.evaluateCandidate
+      >(activities.evaluateCandidate, input);
+      const byId = new Map(testIds.map((id, i) => [id, evaluated.scores[i] ?? 0]));
+      return split.test.map((e) => byId.get(e.id) ?? 0);
+    };
+    const scores = await onTest(result.best);
+    const seedScores = await onTest(result.baseline);
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    return {
+      arm: 'promptevo',
+      seed,
+      scores,
+      test: mean(scores),
+      seedTest: mean(seedScores),
+      search,
+      testCalls: counts(server.stats.summary().models).calls - search.calls,
+      searchSeconds,
+      settings: `population ${task.spec.search.populationSize}, generations ${result.generations + 1}, budget.calls ${task.calls}, search.seed ${seed}, status ${result.status}`,
+    };
+  } finally {
+    await worker.kill('SIGTERM');
+    await stack.close();
+  }
+}
+
+/** Test-scoring calls the run made itself (when its budget left room for them), from its call ledger. */
+async function testCallsOfRun(db: Db, runId: string): Promise<Counts> {
+  const { rows } = await db.query<{ model: string; calls: string; tokens: string }>(
+    `SELECT model, count(*) AS calls, coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens
+       FROM model_calls WHERE run_id = $1 AND purpose = 'test' AND NOT cached GROUP BY model`,
+    [runId],
+  );
+  return {
+    calls: rows.reduce((n, r) => n + Number(r.calls), 0),
+    tokens: rows.reduce((n, r) => n + Number(r.tokens), 0),
+    byModel: Object.fromEntries(rows.map((r) => [r.model, Number(r.calls)])),
+    metaRequests: 0,
+    metaWithExamples: 0,
+  };
+}
+
+function withoutDistill(spec: TaskSpec): TaskSpec {
+  const { distill: _distill, ...rest } = spec;
+  return rest;
+}

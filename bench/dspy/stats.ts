@@ -1,0 +1,50 @@
+// Intervals for the DSPy comparison: a two-sided 95% Student-t interval of a mean, and the paired
+// difference of two arms on the same test examples (per example, the score averaged over an arm's
+// valid seeds; then arm minus promptevo, example by example; t-interval over the examples).
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+
+export interface Interval {
+  mean: number;
+  /** Bounds of the 95% interval; NaN when n < 2. */
+  lo: number;
+  hi: number;
+  n: number;
+}
+
+export function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Mean ± t(0.975, n−1) · s / √n. */
+export function tInterval(xs: readonly number[]): Interval {
+  const n = xs.length;
+  const m = mean(xs);
+  if (n < 2) return { mean: m, lo: NaN, hi: NaN, n };
+  const variance = xs.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1);
+  const half = tQuantile(0.975, n - 1) * Math.sqrt(variance / n);
+  return { mean: m, lo: m - half, hi: m + half, n };
+}
+
+/** Per example, the mean over seeds; `perSeed[s][i]` is seed s's score on test example i. */
+export function perExampleMeans(perSeed: readonly (readonly number[])[]): number[] {
+  const first = perSeed[0];
+  if (!first) return [];
+  return first.map((_, i) => mean(perSeed.map((scores) => scores[i] ?? NaN)));
+}
+
+/** Arm minus baseline, paired by test example over the seed-averaged scores. */
+export function pairedDifference(
+  arm: readonly (readonly number[])[],
+  baseline: readonly (readonly number[])[],
+): Interval {
+  const a = perExampleMeans(arm);
+  const b = perExampleMeans(baseline);
+  if (a.length === 0 || b.length === 0 || a.length !== b.length) return { mean: NaN, lo: NaN, hi: NaN, n: 0 };
+  return tInterval(a.map((x, i) => x - (b[i] ?? NaN)));
+}
+
+export function formatInterval(i: Interval, digits = 3, signed = false): string {
+  const f = (x: number): string => (Number.isFinite(x) ? (signed && x > 0 ? '+' : '') + x.toFixed(digits) : 'n/a');
+  if (!Number.isFinite(i.mean)) return 'n/a';
+  return Number.isFinite(i.lo) ? `${f(i.mean)} [${f(i.lo)}, ${f(i.hi)}]` : `${f(i.mean)} (n=${i.n}, no interval)`;
+}
