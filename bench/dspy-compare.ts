@@ -117,6 +117,21 @@ function taskTables(task: BenchTask, split: ReturnType<typeof exportSplit>['spli
     const meta = `${fmt(mean(rs.map((r) => r.search.metaRequests)), 1)} (${fmt(mean(rs.map((r) => r.search.metaWithExamples)), 1)})`;
     return `| ${TITLES[arm]} | ${rs.length}/${all.length} | ${formatInterval(test)} | ${diff} | ${fmt(calls, 0)}${calls > 0 ? ` (${byModel(rs)})` : ''} | ${meta} | ${fmt(mean(rs.map((r) => r.testCalls)), 0)} | ${fmt(mean(rs.map((r) => r.searchSeconds)), 1)} |`;
   });
+  // Calls-to-reach: the paid search calls until promptevo's best-so-far (chosen on validation)
+  // scores, on test, at least GEPA's mean test score; against GEPA's mean search calls.
+  const gepa = valid('gepa');
+  const reach = valid('promptevo').map((r) => {
+    const target = mean(gepa.map((g) => g.test));
+    return r.trajectory?.find((p) => p.test >= target - 1e-9)?.calls;
+  });
+  const reachLine =
+    gepa.length > 0 && reach.length > 0
+      ? `calls-to-reach GEPA's mean test ${fmt(mean(gepa.map((g) => g.test)))}: promptevo ${reach.map((c) => (c === undefined ? 'not reached' : String(c))).join(' / ')} ` +
+        `against GEPA's ${fmt(mean(gepa.map((g) => g.search.calls)), 0)} search calls (mean)` +
+        (reach.every((c) => c !== undefined)
+          ? `; ratio ${fmt(mean(reach) / mean(gepa.map((g) => g.search.calls)), 2)}`
+          : '')
+      : '';
   const detail = runs.map(
     (r) =>
       `| ${r.arm} | ${r.seed} | ${r.invalid ? `INVALID: ${r.invalid}` : 'valid'} | ${fmt(r.test)}${r.seedTest !== undefined ? ` (seed prompt ${fmt(r.seedTest)})` : ''} | ${r.search.calls} | ${r.search.metaRequests} (${r.search.metaWithExamples}) | ${r.search.tokens} | ${r.testCalls} | ${r.settings || '—'} |`,
@@ -130,6 +145,7 @@ function taskTables(task: BenchTask, split: ReturnType<typeof exportSplit>['spli
     '| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs promptevo, paired by example [95% t-interval] | search calls (mean; by model) | meta requests (with examples), mean | test calls | search wall s |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...summary,
+    ...(reachLine ? ['', reachLine] : []),
     '',
     '| arm | seed | run | test score | search calls | meta requests (with examples) | search tokens | test calls | settings |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -65,6 +65,8 @@ export interface ArmRun {
   searchSeconds: number;
   settings: string;
   dspyVersion?: string;
+  /** promptevo: its best-so-far by validation after each generation, scored on test, and the paid calls by then. */
+  trajectory?: { calls: number; test: number }[];
 }
 
 export async function startArmServer(task: BenchTask, apiKey: string): Promise<ModelServer> {

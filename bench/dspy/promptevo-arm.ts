@@ -56,8 +56,9 @@ export async function runPromptevo(
         ...withoutDistill(task.spec),
         models,
         roles: { meta: META_MODEL, dev: task.taskModel, production: [task.taskModel] },
-        // The calls budget (every model's calls) is the binding limit (generations set high).
-        search: { ...spec.search, seed, generations: 1000, budget: { calls: task.calls } },
+        // The calls budget (every model's calls) is the binding limit (generations set high); the
+        // run reserves 2 × test for scoring the seed and the best, so the search gets task.calls.
+        search: { ...spec.search, seed, generations: 1000, budget: { calls: task.calls + 2 * split.test.length } },
       }),
     });
     const result = await client.waitForResult(runId);
@@ -104,6 +105,13 @@ export async function runPromptevo(
     const scores = await onTest(result.best);
     const seedScores = await onTest(result.baseline);
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const testCalls = counts(server.stats.summary().models).calls - search.calls;
+    // The best-so-far after each generation on test (outside the budget), for calls-to-reach.
+    const trajectory: { calls: number; test: number }[] = [];
+    for (const g of result.history) {
+      const test = mean(await onTest({ hash: g.bestHash, operator: '', val: g.bestScore, test: null }));
+      trajectory.push({ calls: g.spend.calls, test });
+    }
     return {
       arm: 'promptevo',
       seed,
@@ -111,9 +119,10 @@ export async function runPromptevo(
       test: mean(scores),
       seedTest: mean(seedScores),
       search,
-      testCalls: counts(server.stats.summary().models).calls - search.calls,
+      testCalls,
+      trajectory,
       searchSeconds,
-      settings: `population ${task.spec.search.populationSize}, generations ${result.generations + 1}, budget.calls ${task.calls}, search.seed ${seed}, status ${result.status}`,
+      settings: `population ${task.spec.search.populationSize}, generations ${result.generations + 1}, budget.calls ${task.calls} + ${2 * split.test.length} reserved for test, search.seed ${seed}, status ${result.status}`,
     };
   } finally {
     await worker.kill('SIGTERM');
