@@ -7,6 +7,9 @@ import { hashString } from '../../infra/model-server/prng.js';
 import type { ModelServer } from '../../infra/model-server/server.js';
 import { conveys } from '../../infra/model-server/sim/cues.js';
 import { combineSections, mergeKeepProbability, parseSections } from '../../infra/model-server/sim/prompt-sections.js';
+import { readMetaExamples } from '../../infra/model-server/sim/meta-examples.js';
+import { readMetaRequest } from '../../infra/model-server/sim/meta-request.js';
+import { buildRequestView } from '../../infra/model-server/sim/request-view.js';
 import { simulateReply } from '../../infra/model-server/sim/simulate.js';
 import { Rng } from '../../infra/model-server/prng.js';
 import { clientFor, startTestServer } from './helpers.js';
@@ -174,5 +177,64 @@ describe('sampling', () => {
       ask({ temperature: 0, seed: 9 }),
     ]);
     expect(new Set(replies).size).toBe(1);
+  });
+});
+
+describe('DSPy request shapes read as well as any other', () => {
+  it('reads a GEPA record whose feedback says the generated answer was correct', () => {
+    const text = JSON.stringify([
+      {
+        Inputs: { ticket: 'My lawyer will be in touch about the broken router.' },
+        'Generated Outputs': { label: 'escalation' },
+        Feedback: 'Correct: the label is escalation.',
+      },
+      {
+        Inputs: { ticket: 'Please cancel my subscription.' },
+        'Generated Outputs': { label: 'billing' },
+        Feedback: 'Incorrect: the correct label is account.',
+      },
+    ]);
+    const examples = readMetaExamples(`examples_with_feedback: ${text}`);
+    expect(examples.map((e) => e.expected)).toEqual([{ label: 'escalation' }, { label: 'account' }]);
+  });
+
+  it('rewrites the current instruction, not a merge of it with side fields such as additional instructions', () => {
+    // GEPA's instruction proposer with additional_instructions, as DSPy 3.4's JSONAdapter sends it.
+    const system = [
+      'Your input fields are:',
+      '1. `additional_instructions` (str): Additional requirements from the user for the new instruction. Follow them.',
+      '2. `current_instruction` (str): The instructions I provided to the assistant.',
+      '3. `examples_with_feedback` (list[dict[str, Any]]): ...',
+      'Your output fields are:',
+      '1. `new_instruction` (str): The new instruction for the assistant.',
+      'All interactions will be structured in the following way, with the appropriate values filled in.',
+      '',
+      'Inputs will have the following structure:',
+      '',
+      '[[ ## additional_instructions ## ]]\n{additional_instructions}',
+      '',
+      '[[ ## current_instruction ## ]]\n{current_instruction}',
+      '',
+      '[[ ## examples_with_feedback ## ]]\n{examples_with_feedback}',
+      '',
+      'Outputs will be a JSON object with the following fields.',
+      '',
+      '{\n  "new_instruction": "{new_instruction}"\n}',
+      'In adhering to this structure, your objective is: ',
+      '        Your task is to write a new instruction for the assistant.',
+    ].join('\n');
+    const user = [
+      '[[ ## additional_instructions ## ]]\nWrite instructions in imperative voice.',
+      '[[ ## current_instruction ## ]]\nRoute the support ticket to the right team.',
+      '[[ ## examples_with_feedback ## ]]\n[]',
+      'Respond with a JSON object in the following order of fields: `new_instruction`.',
+    ].join('\n\n');
+    const meta = readMetaRequest(
+      buildRequestView([
+        { role: 'system', text: system },
+        { role: 'user', text: user },
+      ]),
+    );
+    expect(meta?.prompts).toEqual(['Route the support ticket to the right team.']);
   });
 });

@@ -82,6 +82,9 @@ function markdownFields(section: string): Fields {
  * is read whole; a quoted value is read without its quotes.
  */
 function expectedFromFeedback(feedback: string, got: Fields): Fields | undefined {
+  const field = Object.keys(got).find((k) => !/reason/i.test(k));
+  // "Correct: …" / "Right." about the generated output: the output is the expected answer.
+  if (field && got[field] && /^\s*(?:correct|right)\b/i.test(feedback)) return { [field]: got[field] };
   const correct = /(?:correct|expected|right|true)\s+(?:\w+\s+){0,2}(?:is|was|would be|should be|:|=)\s*(.+)/i.exec(
     feedback,
   );
@@ -90,8 +93,7 @@ function expectedFromFeedback(feedback: string, got: Fields): Fields | undefined
   const quoted = /^(["'`])(.*?)\1/.exec(rest);
   const value = quoted ? quoted[2]! : rest.split(/\.(?:\s|$)/)[0]!.trim();
   if (!value) return undefined;
-  const field = Object.keys(got).find((k) => !/reason/i.test(k)) ?? 'answer';
-  return { [field]: value };
+  return { [field ?? 'answer']: value };
 }
 
 /** The GEPA/DSPy markdown layout. */

@@ -48,9 +48,12 @@ export function readMetaRequest(view: RequestView): MetaRequest | undefined {
   if (prompts.length === 0) prompts = [...text.matchAll(/<prompt>([\s\S]*?)<\/prompt>/g)].map((m) => m[1] ?? '');
   if (prompts.length === 0) prompts = promptsUnderHeadings(text);
   if (prompts.length === 0 && view.inputLayout === 'dspy') {
-    prompts = Object.entries(view.inputs)
-      .filter(([name]) => /instruction|prompt/i.test(name))
-      .map(([, value]) => value);
+    // One instruction field is the one being rewritten; side fields (additional instructions, an
+    // instruction history) are context, not a second prompt to merge.
+    const named = Object.entries(view.inputs).filter(([name]) => /instruction|prompt/i.test(name));
+    const side = /additional|extra|history|previous|past|tip/i;
+    const main = named.find(([name]) => !side.test(name)) ?? named[0];
+    prompts = main ? [main[1]] : [];
   }
   if (prompts.length === 0 && /instructions?/i.test(text)) {
     const plain = /```[ \t]*\n([\s\S]*?)\n?```/.exec(text);
