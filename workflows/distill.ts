@@ -9,6 +9,7 @@ import type { Activities } from '../activities/index.js';
 import { budgetExhausted, waveFits } from '../core/engine/budget-gate.js';
 import { absoluteBudget, type CallProgram, type DistillInput, type DistillResult } from '../core/engine/distill.js';
 import { maxSpend, type Member, type Spend } from '../core/engine/types.js';
+import type { OperatorCredit } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
 import { evaluateInBatches } from './evaluate-batches.js';
 import { generationWorkflow } from './generation.js';
@@ -113,6 +114,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
   let rounds = 0;
   let ended = '';
   let rngState = Rng.fromSeed(`distill:${spec.search.seed}`).getState();
+  let operatorCredit: OperatorCredit = {};
   while (!ended) {
     const best = population[0];
     if (!best) ended = 'budget_exhausted';
@@ -139,6 +141,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
           budget,
           // Kept back for scoring the teacher and the student on test once the rounds end.
           reserveCalls: prep.testIds.length * (callsPerTeacherAnswer + 1),
+          operatorCredit,
           spend,
           stage: 'distill',
           fitness: { model: config.student },
@@ -157,6 +160,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
     });
     population = result.population;
     rngState = result.rngState;
+    operatorCredit = result.operatorCredit;
     spend = maxSpend(spend, result.spend);
     if (result.budgetExhausted && (population[0]?.score ?? 0) < config.threshold) ended = 'budget_exhausted';
   }

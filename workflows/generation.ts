@@ -27,6 +27,7 @@ import {
   type ProposalResult,
   type Spend,
 } from '../core/engine/types.js';
+import { creditAfterScreen } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
 import type { OperatorName } from '../core/task/search-spec.js';
 import { SA } from './search-attributes.js';
@@ -102,6 +103,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
       spend,
       spendByModel: {},
       budgetExhausted: true,
+      operatorCredit: input.operatorCredit ?? {},
     };
   }
   if (unscored.length > 0) {
@@ -121,7 +123,8 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   const childCost = 1 + minibatch.length;
   const affordableSlots = affordable(slots, childCost, (calls) => fits(calls + minibatch.length + valIds.length));
   if (affordableSlots < slots) budgetExhausted = true;
-  let plans = planChildren({ population, slots: affordableSlots, search, rng });
+  const credit = input.operatorCredit ?? {};
+  let plans = planChildren({ population, slots: affordableSlots, search, rng, credit });
   let planned = plans.length;
   let skipped = 0;
   for (let round = 0; plans.length > 0; round++) {
@@ -145,23 +148,26 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     const tried = new Set<OperatorName>(results.flatMap((p) => (p.status === 'skipped' ? [p.operator] : [])));
     const exclude = (name: OperatorName): boolean => tried.has(name);
     if (!anyOperatorLeft(search, population.length, exclude)) break;
-    plans = planChildren({ population, slots: shrinkTo(idle.length, childCost), search, rng, exclude });
+    plans = planChildren({ population, slots: shrinkTo(idle.length, childCost), search, rng, exclude, credit });
     planned += plans.length;
   }
 
   // 4. The paired screen: each child on the minibatch its primary parent was scored on.
   let promoted: Member[] = [];
+  let beatParent = new Set<string>();
   const affordableChildren = children.slice(0, shrinkTo(children.length, minibatch.length));
   if (affordableChildren.length > 0) {
     step('screening', `Screening ${affordableChildren.length} children on ${minibatch.length} train examples`);
     await screenOnMinibatch(affordableChildren.map((c) => c.hash));
-    promoted = promoteAfterScreening({
-      children: affordableChildren,
-      childScores: onMinibatch,
-      parentScores: onMinibatch,
-      keep: search.screenKeep,
-    });
+    const screen = { children: affordableChildren, childScores: onMinibatch, parentScores: onMinibatch };
+    promoted = promoteAfterScreening({ ...screen, keep: search.screenKeep });
+    beatParent = new Set(promoteAfterScreening({ ...screen, keep: 1 }).map((c) => c.hash));
   }
+  // Credit for adaptive operator selection: a trial per child screened or rejected, a pass per child that beat its parent.
+  const operatorCredit = creditAfterScreen(credit, [
+    ...affordableChildren.map((c) => ({ operator: c.operator as OperatorName, passed: beatParent.has(c.hash) })),
+    ...proposals.flatMap((p) => (p.status === 'rejected' ? [{ operator: p.operator, passed: false }] : [])),
+  ]);
 
   // 5. Full validation for the children that beat their parent, as many as the budget allows.
   let evaluated: Member[] = [];
@@ -206,7 +212,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   setCurrentDetails(
     `Done: best ${best.score.toFixed(3)} (${short(best.hash)}, ${best.operator}); ${stats.promoted} of ${stats.screened} screened children beat their parent and were evaluated fully`,
   );
-  return { population: next, rngState: rng.getState(), stats, spend, spendByModel, budgetExhausted };
+  return { population: next, rngState: rng.getState(), stats, spend, spendByModel, budgetExhausted, operatorCredit };
 
   function propose(plan: ChildPlan): Promise<ProposalResult> {
     return acts.proposeCandidate.executeWithOptions(

@@ -31,6 +31,7 @@ import {
   type RunStatus,
   type Spend,
 } from '../core/engine/types.js';
+import type { OperatorCredit } from '../core/operators/adaptive-mix.js';
 import { Rng, type RngState } from '../core/rng.js';
 import { pairedComparison, type PairedComparison } from '../core/stats/paired-test.js';
 import { resolveDistillConfig, type DistillResult, type ProgramScore } from '../core/engine/distill.js';
@@ -79,6 +80,8 @@ export interface RunState {
   /** Bumped by every extendBudget, so a run waiting for more budget sees it arrive. */
   budgetVersion: number;
   spendByModel: Record<string, Spend>;
+  /** Operators' screening success so far (adaptive operator selection); absent in runs started before it. */
+  operatorCredit?: OperatorCredit;
 }
 
 export interface RunStatusView {
@@ -277,6 +280,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
           rngState: state.rngState,
           budget: state.budget,
           reserveCalls: finalScoringCalls(prepared),
+          operatorCredit: state.operatorCredit ?? {},
           spend: state.spend,
         },
       ],
@@ -296,6 +300,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     const previousBest = state.population[0]?.score ?? -1;
     state.population = result.population;
     state.rngState = result.rngState;
+    state.operatorCredit = result.operatorCredit;
     state.spend = maxSpend(state.spend, result.spend);
     if (Object.keys(result.spendByModel).length > 0) state.spendByModel = result.spendByModel;
     state.generation = generation;

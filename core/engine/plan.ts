@@ -1,3 +1,4 @@
+import { adaptedMix, type OperatorCredit } from '../operators/adaptive-mix.js';
 import { operatorFromName, chooseOperator } from '../operators/registry.js';
 import type { Rng } from '../rng.js';
 import type { ScoredCandidate } from '../selection/candidate.js';
@@ -31,8 +32,11 @@ export function planChildren(options: {
   search: SearchSpec;
   rng: Rng;
   exclude?: (operator: OperatorName) => boolean;
+  /** Operators' success so far; with search.adaptiveOperators it reweights the mix. */
+  credit?: OperatorCredit;
 }): ChildPlan[] {
   const { population, slots, search, rng, exclude } = options;
+  const mix = search.adaptiveOperators ? adaptedMix(search.operators, options.credit ?? {}) : search.operators;
   const selector = parentSelectorFromName(search.selection, {
     tournamentSize: search.tournamentSize,
     elites: search.elites,
@@ -43,7 +47,7 @@ export function planChildren(options: {
     operatorFromName(name).parentsNeeded <= population.length && !exclude?.(name);
   const plans: ChildPlan[] = [];
   for (let i = 0; i < slots; i++) {
-    const operator = chooseOperator(search.operators, rng, usable);
+    const operator = chooseOperator(mix, rng, usable);
     const needed = operatorFromName(operator).parentsNeeded;
     let parents: string[];
     if (operator === 'differential' && best) {

@@ -1,3 +1,4 @@
+import type { OperatorCredit } from '../operators/adaptive-mix.js';
 import type { RngState } from '../rng.js';
 import type { BudgetSpec, OperatorName } from '../task/search-spec.js';
 import type { TaskSpec } from '../task/spec-schema.js';
@@ -106,6 +107,8 @@ export interface GenerationInput {
   budget: Budget;
   /** Calls kept back for what must follow the search (scoring the seed and the best on test). */
   reserveCalls: number;
+  /** Operators' screening success in earlier generations (adaptive operator selection). */
+  operatorCredit?: OperatorCredit;
   spend: Spend;
   /** Defaults: evolve, on the dev model. */
   stage?: Stage;
@@ -118,6 +121,8 @@ export interface GenerationResult {
   population: Member[];
   rngState: RngState;
   stats: GenerationStats;
+  /** operatorCredit with this generation's screen added. */
+  operatorCredit: OperatorCredit;
   /** Run totals read from the ledger when the generation was recorded. */
   spend: Spend;
   /** The same per model; empty when the generation stopped before recording (budget). */

@@ -35,6 +35,11 @@ export const searchSpecSchema = z
     generations: z.number().int().positive().default(10),
     elites: z.number().int().nonnegative().default(2),
     operators: operatorMixSchema.default(() => operatorMixSchema.parse({})),
+    /**
+     * Draw operators in proportion to their weight times their children's success on the screen so
+     * far (probability matching); false keeps the configured mix fixed.
+     */
+    adaptiveOperators: z.boolean().default(true),
     selection: z.enum(SELECTION_NAMES).default('pareto'),
     tournamentSize: z.number().int().min(2).default(3),
     /** Examples a new child is screened on before it earns a full evaluation. */
