@@ -167,9 +167,10 @@ def make_scorer(task: dict[str, Any]):
                 got = f1_tokens(predicted(pred, name))
                 missing = [t for t in f1_tokens(gold[name]) if t not in got]
                 detail = f"missing words: {', '.join(missing[:8])}" if missing else "extra words in the answer"
-                notes.append(f"{name + ': ' if len(f1_fields) > 1 else ''}token F1 {s:.2f}; {detail}")
+                # Name the whole expected answer, as the exact-match and numeric feedback do.
+                notes.append(f"Token F1 {s:.2f} ({detail}): the correct {name} is {gold[name]}.")
         total = sum(scores) / len(scores)
-        return total, "; ".join(notes) or f"Correct: token F1 {total:.2f}."
+        return total, " ".join(notes) or f"Correct: token F1 {total:.2f}."
 
     def any_score(gold, pred) -> tuple[float, str]:
         if metric["kind"] == "token_f1":
