@@ -28,8 +28,11 @@ const { values } = parseArgs({
     'real-max-tokens': { type: 'string', default: '32' },
     threads: { type: 'string', default: '8' },
     out: { type: 'string', default: 'bench/out/dspy-compare' },
+    // Search settings for promptevo's arm on top of the task's (JSON), e.g. '{"adaptiveOperators":false}'.
+    'promptevo-search': { type: 'string', default: '{}' },
   },
 });
+const promptevoSearch = JSON.parse(values['promptevo-search']) as Record<string, unknown>;
 const arms = values.optimizers.split(',').map((name) => {
   if (!(ARMS as readonly string[]).includes(name))
     throw new Error(`--optimizers: unknown "${name}" (known: ${ARMS.join(', ')})`);
@@ -64,7 +67,7 @@ async function runOne(
   try {
     const run =
       arm === 'promptevo'
-        ? await runPromptevo(task, seed, server, split, apiKey)
+        ? await runPromptevo(task, seed, server, split, apiKey, promptevoSearch)
         : await runDspy({ task, arm, seed, server, splitFile: file, split, outDir, threads: values.threads, apiKey });
     const failed = failedCalls(server);
     return failed ? { ...run, invalid: failed } : run;

@@ -24,6 +24,7 @@ export async function runPromptevo(
   server: ModelServer,
   split: DataSplit,
   apiKey: string,
+  searchOverrides: Record<string, unknown> = {},
 ): Promise<ArmRun> {
   const stack = await openBenchStack('dspy');
   const worker = startWorkerProcess(stack.config, { BENCH_MODEL_KEY: apiKey });
@@ -58,7 +59,13 @@ export async function runPromptevo(
         roles: { meta: META_MODEL, dev: task.taskModel, production: [task.taskModel] },
         // The calls budget (every model's calls) is the binding limit (generations set high); the
         // run reserves 2 × test for scoring the seed and the best, so the search gets task.calls.
-        search: { ...spec.search, seed, generations: 1000, budget: { calls: task.calls + 2 * split.test.length } },
+        search: {
+          ...spec.search,
+          ...searchOverrides,
+          seed,
+          generations: 1000,
+          budget: { calls: task.calls + 2 * split.test.length },
+        },
       }),
     });
     const result = await client.waitForResult(runId);
@@ -122,7 +129,7 @@ export async function runPromptevo(
       testCalls,
       trajectory,
       searchSeconds,
-      settings: `population ${task.spec.search.populationSize}, generations ${result.generations + 1}, budget.calls ${task.calls} + ${2 * split.test.length} reserved for test, search.seed ${seed}, status ${result.status}`,
+      settings: `population ${task.spec.search.populationSize}, ${JSON.stringify(searchOverrides)}, generations ${result.generations + 1}, budget.calls ${task.calls} + ${2 * split.test.length} reserved for test, search.seed ${seed}, status ${result.status}`,
     };
   } finally {
     await worker.kill('SIGTERM');
