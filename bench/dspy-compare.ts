@@ -181,7 +181,7 @@ for (const task of tasks) {
   const perExample = {
     task: task.label,
     testIds: split.test.map((e) => e.id),
-    runs: runs.map(({ arm, seed, invalid, scores }) => ({ arm, seed, invalid, scores })),
+    runs: runs.map(({ arm, seed, invalid, scores, trajectory }) => ({ arm, seed, invalid, scores, trajectory })),
   };
   writeFileSync(path.join(outDir, `scores-${task.label.replace('@', '-')}.json`), JSON.stringify(perExample));
 }
