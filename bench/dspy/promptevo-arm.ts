@@ -115,7 +115,8 @@ export async function runPromptevo(
     const testCalls = counts(server.stats.summary().models).calls - search.calls;
     // The best-so-far after each generation on test (outside the budget), for calls-to-reach.
     const trajectory: { calls: number; test: number }[] = [];
-    for (const g of result.history) {
+    // Only on the simulator: on a real model scoring every generation's best on test costs too much.
+    for (const g of task.gguf ? [] : result.history) {
       const test = mean(await onTest({ hash: g.bestHash, operator: '', val: g.bestScore, test: null }));
       trajectory.push({ calls: g.spend.calls, test });
     }
