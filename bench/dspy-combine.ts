@@ -1,0 +1,56 @@
+// Pools the per-example scores that several `bench:dspy` runs wrote for one task
+// (`scores-<task>.json`: the same split, so the same test examples in the same order) and prints the
+// summary table again: each arm's mean over seeds with a 95% t-interval and its paired difference
+// against promptevo. For arms measured in different invocations (e.g. promptevo with other search
+// settings beside DSPy arms measured earlier). A later file's arm replaces an earlier file's.
+// Usage: npm run bench:dspy-combine -- <scores.json> [<scores.json> ...] [--only arm,arm]
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { TITLES, type Arm } from './dspy/arms.js';
+import { formatInterval, pairedDifference, tInterval } from './dspy/stats.js';
+
+interface ScoresFile {
+  task: string;
+  testIds: string[];
+  runs: { arm: Arm; seed: number; invalid?: string; scores: number[] }[];
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { only: { type: 'string' } },
+});
+if (positionals.length === 0) throw new Error('give one or more scores-<task>.json files');
+const files = positionals.map((file) => ({ file, data: JSON.parse(readFileSync(file, 'utf8')) as ScoresFile }));
+const first = files[0]!.data;
+for (const { file, data } of files) {
+  if (data.task !== first.task || data.testIds.join() !== first.testIds.join())
+    throw new Error(`${file}: another task or other test examples than ${files[0]!.file}; only the same split pools`);
+}
+const byArm = new Map<Arm, { runs: ScoresFile['runs']; file: string }>();
+for (const { file, data } of files) {
+  for (const arm of new Set(data.runs.map((r) => r.arm)))
+    byArm.set(arm, { runs: data.runs.filter((r) => r.arm === arm), file });
+}
+const only = values.only?.split(',') as Arm[] | undefined;
+const arms = [...byArm.keys()].filter((arm) => !only || only.includes(arm));
+const valid = (arm: Arm): number[][] => (byArm.get(arm)?.runs ?? []).filter((r) => !r.invalid).map((r) => r.scores);
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const base = valid('promptevo');
+
+console.log(
+  `task ${first.task}: ${first.testIds.length} test examples; pooled from ${files.map((f) => f.file).join(', ')}`,
+);
+console.log('');
+console.log(
+  '| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs promptevo, paired by example [95% t-interval] | from |',
+);
+console.log('| --- | --- | --- | --- | --- |');
+for (const arm of arms) {
+  const runs = valid(arm);
+  const test = tInterval(runs.map(mean));
+  const diff = arm === 'promptevo' || base.length === 0 ? '—' : formatInterval(pairedDifference(runs, base), 3, true);
+  const all = byArm.get(arm)!.runs.length;
+  console.log(
+    `| ${TITLES[arm]} | ${runs.length}/${all} | ${formatInterval(test)} | ${diff} | ${byArm.get(arm)!.file} |`,
+  );
+}
