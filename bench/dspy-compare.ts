@@ -174,14 +174,25 @@ for (const task of tasks) {
       console.error(
         `[${task.label}] ${arm} seed ${seed}: ${run.invalid ? `INVALID (${run.invalid})` : `test ${fmt(run.test)}`}, search calls ${run.search.calls}`,
       );
+      writeScores(task, split, runs); // after every run, so an interrupted benchmark keeps what it measured
     }
   const table = taskTables(task, split, runs);
   console.log(table.join('\n')); // each task's tables as soon as it is measured
   report.push(...table);
+}
+
+function writeScores(task: BenchTask, split: ReturnType<typeof exportSplit>['split'], runs: ArmRun[]): void {
   const perExample = {
     task: task.label,
     testIds: split.test.map((e) => e.id),
-    runs: runs.map(({ arm, seed, invalid, scores, trajectory }) => ({ arm, seed, invalid, scores, trajectory })),
+    runs: runs.map(({ arm, seed, invalid, scores, trajectory, search }) => ({
+      arm,
+      seed,
+      invalid,
+      scores,
+      trajectory,
+      searchCalls: search.calls,
+    })),
   };
   writeFileSync(path.join(outDir, `scores-${task.label.replace('@', '-')}.json`), JSON.stringify(perExample));
 }
