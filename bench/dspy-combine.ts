@@ -42,15 +42,17 @@ console.log(
 );
 console.log('');
 console.log(
-  '| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs promptevo, paired by example [95% t-interval] | from |',
+  '| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs promptevo, paired by example [95% t-interval] | search calls (mean) | from |',
 );
-console.log('| --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const arm of arms) {
   const runs = valid(arm);
   const test = tInterval(runs.map(mean));
   const diff = arm === 'promptevo' || base.length === 0 ? '—' : formatInterval(pairedDifference(runs, base), 3, true);
   const all = byArm.get(arm)!.runs.length;
+  const withCalls = (byArm.get(arm)?.runs ?? []).filter((r) => !r.invalid && r.searchCalls !== undefined);
+  const calls = withCalls.length > 0 ? mean(withCalls.map((r) => r.searchCalls!)).toFixed(0) : 'n/a';
   console.log(
-    `| ${TITLES[arm]} | ${runs.length}/${all} | ${formatInterval(test)} | ${diff} | ${byArm.get(arm)!.file} |`,
+    `| ${TITLES[arm]} | ${runs.length}/${all} | ${formatInterval(test)} | ${diff} | ${calls} | ${byArm.get(arm)!.file} |`,
   );
 }
