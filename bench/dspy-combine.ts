@@ -12,7 +12,7 @@ import { formatInterval, pairedDifference, tInterval } from './dspy/stats.js';
 interface ScoresFile {
   task: string;
   testIds: string[];
-  runs: { arm: Arm; seed: number; invalid?: string; scores: number[] }[];
+  runs: { arm: Arm; seed: number; invalid?: string; scores: number[]; searchCalls?: number }[];
 }
 
 const { values, positionals } = parseArgs({
