@@ -24,8 +24,6 @@ export interface ProposeInput {
   teacher?: GenerationInput['teacher'];
 }
 
-/** Failures shown to the reflective operator. */
-const REFLECT_EXAMPLES = 4;
 
 /**
  * Applies one operator to its parents: builds the meta-prompt, calls the meta model when the
@@ -131,7 +129,7 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
           ORDER BY v.score, v.example_id LIMIT 40`,
         [runId, hash, fitnessModel],
       );
-      return choose.sample(rows, REFLECT_EXAMPLES).map((r) => ({
+      return choose.sample(rows, spec.search.reflectExamples).map((r) => ({
         inputs: r.inputs,
         expected: r.outputs,
         got: r.output ?? r.raw_output,
