@@ -44,7 +44,7 @@ export const searchSpecSchema = z
     selection: z.enum(SELECTION_NAMES).default('pareto'),
     tournamentSize: z.number().int().min(2).default(3),
     /** Failures (train examples with the parent's answer and feedback) one reflection shows the meta model. */
-    reflectExamples: z.number().int().min(1).max(32).default(4),
+    reflectExamples: z.number().int().min(1).max(32).default(8),
     /** Examples a new child is screened on before it earns a full evaluation. */
     minibatchSize: z.number().int().positive().default(8),
     /** Fraction of screened children promoted to full evaluation. */
