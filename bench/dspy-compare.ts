@@ -30,6 +30,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/out/dspy-compare' },
     // Search settings for promptevo's arm on top of the task's (JSON), e.g. '{"adaptiveOperators":false}'.
     'promptevo-search': { type: 'string', default: '{}' },
+    // Labeled train demos promptevo's search starts from (seedPrompt.demoCount); 0 = the task's seed prompt as it is.
+    'promptevo-seed-demos': { type: 'string', default: '0' },
   },
 });
 const promptevoSearch = JSON.parse(values['promptevo-search']) as Record<string, unknown>;
@@ -67,7 +69,7 @@ async function runOne(
   try {
     const run =
       arm === 'promptevo'
-        ? await runPromptevo(task, seed, server, split, apiKey, promptevoSearch)
+        ? await runPromptevo(task, seed, server, split, apiKey, promptevoSearch, Number(values['promptevo-seed-demos']))
         : await runDspy({ task, arm, seed, server, splitFile: file, split, outDir, threads: values.threads, apiKey });
     const failed = failedCalls(server);
     return failed ? { ...run, invalid: failed } : run;

@@ -25,6 +25,7 @@ export async function runPromptevo(
   split: DataSplit,
   apiKey: string,
   searchOverrides: Record<string, unknown> = {},
+  seedDemos = 0,
 ): Promise<ArmRun> {
   const stack = await openBenchStack('dspy');
   const worker = startWorkerProcess(stack.config, { BENCH_MODEL_KEY: apiKey });
@@ -55,6 +56,8 @@ export async function runPromptevo(
       adjust: (spec) => ({
         // The comparison is of search alone: no distillation afterwards.
         ...withoutDistill(task.spec),
+        // Optionally the search starts from the seed prompt with labeled train demos (seedPrompt.demoCount).
+        ...(seedDemos > 0 ? { seedPrompt: { ...task.spec.seedPrompt, demoCount: seedDemos } } : {}),
         models,
         roles: { meta: META_MODEL, dev: task.taskModel, production: [task.taskModel] },
         // The calls budget (every model's calls) is the binding limit (generations set high); the
@@ -130,7 +133,7 @@ export async function runPromptevo(
       testCalls,
       trajectory,
       searchSeconds,
-      settings: `population ${task.spec.search.populationSize}, ${JSON.stringify(searchOverrides)}, generations ${result.generations + 1}, budget.calls ${task.calls} + ${2 * split.test.length} reserved for test, search.seed ${seed}, status ${result.status}`,
+      settings: `population ${task.spec.search.populationSize}, ${JSON.stringify(searchOverrides)}, seed demos ${seedDemos}, generations ${result.generations + 1}, budget.calls ${task.calls} + ${2 * split.test.length} reserved for test, search.seed ${seed}, status ${result.status}`,
     };
   } finally {
     await worker.kill('SIGTERM');
