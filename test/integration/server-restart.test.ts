@@ -50,9 +50,11 @@ describe('Temporal server restart', () => {
     await worker.kill('SIGTERM');
     expect(result.status).toBe('completed');
     expect(result.generations).toBe(5);
-    const { rows } = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM generations WHERE run_id = $1', [
-      runId,
-    ]);
+    // The run's own generations 0-5 (distillation's rounds are stored with stage 'distill').
+    const { rows } = await stack.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM generations WHERE run_id = $1 AND stage = 'evolve'`,
+      [runId],
+    );
     expect(Number(rows[0]!.n)).toBe(6);
   });
 });
