@@ -24,7 +24,6 @@ export interface ProposeInput {
   teacher?: GenerationInput['teacher'];
 }
 
-
 /**
  * Applies one operator to its parents: builds the meta-prompt, calls the meta model when the
  * operator needs it, guards the child, and stores it. Content-addressed storage makes a retry
