@@ -17,6 +17,8 @@ export async function migrateUp(config: Pick<Config, 'DATABASE_URL' | 'PROMPTEVO
     schema: config.PROMPTEVO_DB_SCHEMA,
     createSchema: true,
     checkOrder: true,
+    // Workers started together wait for each other's migration instead of failing on the lock.
+    advisoryLockMode: 'wait',
     log: () => undefined,
   });
   return applied.map((m) => m.name);
