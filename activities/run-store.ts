@@ -1,9 +1,10 @@
 import type { Example } from '../core/data/example.js';
+import type { SplitName } from '../core/data/seed-demos.js';
 import type { Demo } from '../core/genome/genome.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { type Db } from '../platform/db.js';
 
-export type SplitName = 'train' | 'val' | 'test';
+export type { SplitName } from '../core/data/seed-demos.js';
 type Trace = Extract<Demo, { kind: 'trace' }>;
 
 /** PostgreSQL access for a run's immutable parts: its spec and its examples. Specs are cached per process. */

@@ -15,7 +15,7 @@ import {
   choosePopulation,
   EVAL_BATCH,
   planChildren,
-  promoteAfterScreening,
+  childrenThatBeatTheirParent,
   type ChildPlan,
 } from '../core/engine/plan.js';
 import {
@@ -160,8 +160,10 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     step('screening', `Screening ${affordableChildren.length} children on ${minibatch.length} train examples`);
     await screenOnMinibatch(affordableChildren.map((c) => c.hash));
     const screen = { children: affordableChildren, childScores: onMinibatch, parentScores: onMinibatch };
-    promoted = promoteAfterScreening({ ...screen, keep: search.screenKeep });
-    beatParent = new Set(promoteAfterScreening({ ...screen, keep: 1 }).map((c) => c.hash));
+    // One paired comparison serves both: promotion (capped by screenKeep) and operator credit.
+    const winners = childrenThatBeatTheirParent(screen);
+    promoted = winners.slice(0, Math.max(1, Math.ceil(affordableChildren.length * search.screenKeep)));
+    beatParent = new Set(winners.map((c) => c.hash));
   }
   // Credit for adaptive operator selection: a trial per child screened or rejected, a pass per child that beat its parent.
   const operatorCredit = creditAfterScreen(credit, [

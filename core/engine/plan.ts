@@ -88,7 +88,17 @@ export function promoteAfterScreening(options: {
   parentScores: Map<string, number[]>;
   keep: number;
 }): Member[] {
-  const { children, childScores, parentScores, keep } = options;
+  const winners = childrenThatBeatTheirParent(options);
+  return winners.slice(0, Math.max(1, Math.ceil(options.children.length * options.keep)));
+}
+
+/** Every child with a higher minibatch sum than its primary parent, largest gain first. */
+export function childrenThatBeatTheirParent(options: {
+  children: Member[];
+  childScores: Map<string, number[]>;
+  parentScores: Map<string, number[]>;
+}): Member[] {
+  const { children, childScores, parentScores } = options;
   const gains = children.flatMap((child) => {
     const own = childScores.get(child.hash);
     const parent = parentScores.get(child.parents[0] ?? '');
@@ -97,7 +107,7 @@ export function promoteAfterScreening(options: {
     return gain > 1e-9 ? [{ child, gain }] : [];
   });
   gains.sort((a, b) => b.gain - a.gain || (a.child.hash < b.child.hash ? -1 : 1));
-  return gains.slice(0, Math.max(1, Math.ceil(children.length * keep))).map((g) => g.child);
+  return gains.map((g) => g.child);
 }
 
 /** The largest k ≤ n whose wave of k × `callsEach` calls fits (`fits` says whether a wave of that many calls does). */
