@@ -158,7 +158,9 @@ describe('sampling', () => {
 
   it('without a seed, the same request at temperature > 0 gets a fresh sample each time', async () => {
     const replies = await Promise.all(Array.from({ length: 30 }, () => ask({ temperature: 1 })));
-    expect(new Set(replies).size).toBeGreaterThan(5);
+    // Unseeded draws are random: asking for many distinct replies would fail now and then; 30 equal
+    // replies would mean the sample is fixed by the request.
+    expect(new Set(replies).size).toBeGreaterThan(1);
   });
 
   it('with a seed, a retried request gets the same sample; other seeds get others', async () => {
