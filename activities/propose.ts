@@ -54,7 +54,7 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
     // Everything shown to the meta model or turned into a demo comes from the train split.
     const trainIds = await store.splitIds(runId, 'train');
     const fitnessModel = input.fitness && input.fitness !== 'dev' ? input.fitness.model : spec.roles.dev;
-    if (name === 'reflect') ctx.examples = await failuresOf(input.parentHashes[0]!, rng);
+    ctx.examples = await evidenceFor(name, input.parentHashes, rng);
     const teacher = input.teacher;
     const teacherPool = (): Promise<Extract<Demo, { kind: 'trace' }>[]> =>
       store.passingTraces(runId, teacher!.hash, programLabel(teacher!.model, teacher!.program), trainIds);
@@ -114,21 +114,57 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
       return rows[0]?.hash;
     }
 
-    async function failuresOf(hash: string, choose: Rng): Promise<ShownExample[]> {
+    /**
+     * Train failures shown to the meta model: reflect needs them; mutate, crossover and differential
+     * get them as evidence unless `search.operatorEvidence` is off.
+     */
+    async function evidenceFor(op: OperatorName, parents: string[], choose: Rng): Promise<ShownExample[] | undefined> {
+      const count = spec.search.reflectExamples;
+      if (op === 'reflect' || (op === 'mutate' && spec.search.operatorEvidence)) {
+        return failuresOf(parents[0]!, undefined, choose, count);
+      }
+      if (!spec.search.operatorEvidence) return undefined;
+      if (op === 'crossover') return failuresOf(parents[0]!, parents[1], choose, count);
+      if (op === 'differential') return failuresOf(parents[3] ?? parents[0]!, undefined, choose, count);
+      return undefined;
+    }
+
+    /**
+     * Up to `count` of `hash`'s failures on train, drawn at random; with `rival`, those the rival
+     * answered right (on the same model) come first.
+     */
+    async function failuresOf(
+      hash: string,
+      rival: string | undefined,
+      choose: Rng,
+      count: number,
+    ): Promise<ShownExample[]> {
       const { rows } = await db.query<{
         inputs: Record<string, unknown>;
         outputs: Record<string, unknown>;
         output: unknown;
         raw_output: string;
         feedback: string | null;
+        rival_passed: boolean;
       }>(
-        `SELECT e.inputs, e.outputs, v.output, v.raw_output, v.feedback
+        `SELECT e.inputs, e.outputs, v.output, v.raw_output, v.feedback,
+                COALESCE(r.score >= 1, false) AS rival_passed
            FROM evaluations v JOIN examples e ON e.run_id = v.run_id AND e.example_id = v.example_id
+           LEFT JOIN evaluations r ON r.run_id = v.run_id AND r.candidate_hash = $4 AND r.model = v.model
+                                  AND r.example_id = v.example_id
           WHERE v.run_id = $1 AND v.candidate_hash = $2 AND v.model = $3 AND v.score < 1 AND v.split = 'train'
           ORDER BY v.score, v.example_id LIMIT 40`,
-        [runId, hash, fitnessModel],
+        [runId, hash, fitnessModel, rival ?? null],
       );
-      return choose.sample(rows, spec.search.reflectExamples).map((r) => ({
+      const first = choose.sample(
+        rows.filter((r) => r.rival_passed),
+        count,
+      );
+      const rest = choose.sample(
+        rows.filter((r) => !r.rival_passed),
+        count - first.length,
+      );
+      return [...first, ...rest].map((r) => ({
         inputs: r.inputs,
         expected: r.outputs,
         got: r.output ?? r.raw_output,
