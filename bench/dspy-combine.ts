@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TITLES, type Arm } from './dspy/arms.js';
-import { formatInterval, pairedDifference, tInterval } from './dspy/stats.js';
+import { formatInterval, pairedDifference, REACH_TOLERANCE, tInterval } from './dspy/stats.js';
 
 interface ScoresFile {
   task: string;
@@ -78,7 +78,7 @@ const promptevoRuns = (byArm.get('promptevo')?.runs ?? []).filter((r) => !r.inva
 if (gepaRuns.length > 0 && promptevoRuns.length > 0) {
   const target = mean(gepaRuns.map((r) => mean(r.scores)));
   const gepaCalls = mean(gepaRuns.map((r) => r.searchCalls!));
-  const reach = promptevoRuns.map((r) => r.trajectory!.find((p) => p.test >= target - 1e-9)?.calls);
+  const reach = promptevoRuns.map((r) => r.trajectory!.find((p) => p.test >= target - REACH_TOLERANCE)?.calls);
   const reached = reach.filter((c): c is number => c !== undefined);
   console.log('');
   console.log(

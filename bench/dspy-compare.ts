@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARMS, TITLES, failedCalls, runDspy, startArmServer, type Arm, type ArmRun } from './dspy/arms.js';
 import { runPromptevo } from './dspy/promptevo-arm.js';
-import { formatInterval, mean, pairedDifference, tInterval } from './dspy/stats.js';
+import { formatInterval, mean, pairedDifference, REACH_TOLERANCE, tInterval } from './dspy/stats.js';
 import { META_MODEL, benchTask, exportSplit, type BenchTask } from './dspy/tasks.js';
 
 const { values } = parseArgs({
@@ -127,7 +127,7 @@ function taskTables(task: BenchTask, split: ReturnType<typeof exportSplit>['spli
   const gepa = valid('gepa');
   const reach = valid('promptevo').map((r) => {
     const target = mean(gepa.map((g) => g.test));
-    return r.trajectory?.find((p) => p.test >= target - 1e-9)?.calls;
+    return r.trajectory?.find((p) => p.test >= target - REACH_TOLERANCE)?.calls;
   });
   const reachLine =
     gepa.length > 0 && reach.length > 0
