@@ -18,6 +18,11 @@ export interface ProposeInput {
   parentHashes: string[];
   /** Seeds the operator's own choices and the meta call, so a retry proposes the same child. */
   seed: number;
+  /**
+   * The generation's screening minibatch: failures on these come first in what the meta model is
+   * shown, since beating the parent there is what the child is screened on.
+   */
+  focusIds?: string[];
   /** Distillation: failures are the student's and demos come from the teacher's traces. */
   stage?: Stage;
   fitness?: FitnessModel;
@@ -130,8 +135,9 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
     }
 
     /**
-     * Up to `count` of `hash`'s failures on train, drawn at random; with `rival`, those the rival
-     * answered right (on the same model) come first.
+     * Up to `count` of `hash`'s failures on train, drawn at random within groups taken in order:
+     * failures on the generation's minibatch first (with `rival`, those the rival answered right on
+     * the same model before the others), then the rest likewise.
      */
     async function failuresOf(
       hash: string,
@@ -146,25 +152,28 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
         raw_output: string;
         feedback: string | null;
         rival_passed: boolean;
+        in_focus: boolean;
       }>(
         `SELECT e.inputs, e.outputs, v.output, v.raw_output, v.feedback,
-                COALESCE(r.score >= 1, false) AS rival_passed
+                COALESCE(r.score >= 1, false) AS rival_passed, v.example_id = ANY($5::text[]) AS in_focus
            FROM evaluations v JOIN examples e ON e.run_id = v.run_id AND e.example_id = v.example_id
            LEFT JOIN evaluations r ON r.run_id = v.run_id AND r.candidate_hash = $4 AND r.model = v.model
                                   AND r.example_id = v.example_id
           WHERE v.run_id = $1 AND v.candidate_hash = $2 AND v.model = $3 AND v.score < 1 AND v.split = 'train'
-          ORDER BY v.score, v.example_id LIMIT 40`,
-        [runId, hash, fitnessModel, rival ?? null],
+          ORDER BY in_focus DESC, v.score, v.example_id LIMIT 40`,
+        [runId, hash, fitnessModel, rival ?? null, input.focusIds ?? []],
       );
-      const first = choose.sample(
-        rows.filter((r) => r.rival_passed),
-        count,
-      );
-      const rest = choose.sample(
-        rows.filter((r) => !r.rival_passed),
-        count - first.length,
-      );
-      return [...first, ...rest].map((r) => ({
+      const chosen: typeof rows = [];
+      for (const [focus, passed] of [
+        [true, true],
+        [true, false],
+        [false, true],
+        [false, false],
+      ] as const) {
+        const group = rows.filter((r) => r.in_focus === focus && r.rival_passed === passed);
+        chosen.push(...choose.sample(group, count - chosen.length));
+      }
+      return chosen.map((r) => ({
         inputs: r.inputs,
         expected: r.outputs,
         got: r.output ?? r.raw_output,

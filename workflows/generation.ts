@@ -273,7 +273,17 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   function propose(plan: ChildPlan): Promise<ProposalResult> {
     return acts.proposeCandidate.executeWithOptions(
       { summary: `${plan.operator} of ${plan.parents.map(short).join(' + ')}` },
-      [{ runId, generation, operator: plan.operator, parentHashes: plan.parents, seed: plan.seed, ...distill }],
+      [
+        {
+          runId,
+          generation,
+          operator: plan.operator,
+          parentHashes: plan.parents,
+          seed: plan.seed,
+          focusIds: minibatch,
+          ...distill,
+        },
+      ],
     );
   }
 
