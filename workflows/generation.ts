@@ -205,9 +205,11 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     step('screening', `Screening ${affordableChildren.length} children on ${minibatch.length} train examples`);
     await screenOnMinibatch(affordableChildren.map((c) => c.hash));
     const screen = { children: affordableChildren, childScores: onMinibatch, parentScores: onMinibatch };
-    // One paired comparison serves both: promotion (capped by screenKeep) and operator credit.
+    // One paired comparison serves both: promotion (capped by screenKeep and validatePerGeneration)
+    // and operator credit.
     const winners = childrenThatBeatTheirParent(screen);
-    promoted = winners.slice(0, Math.max(1, Math.ceil(affordableChildren.length * search.screenKeep)));
+    const keep = Math.max(1, Math.ceil(affordableChildren.length * search.screenKeep));
+    promoted = winners.slice(0, Math.min(keep, search.validatePerGeneration));
     beatParent = new Set(winners.map((c) => c.hash));
   }
   // Credit for adaptive operator selection: a trial per child screened or rejected, a pass per child that beat its parent.

@@ -292,7 +292,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
       staticDetails:
         generation === 0
           ? `Grows the initial population of ${search.populationSize} from the seed prompt and scores it on ${prepared.valIds.length} validation examples.`
-          : `Population ${search.populationSize} (${search.elites} elites, ${search.selection} selection); children screened on ${search.minibatchSize} examples, the best ${Math.round(search.screenKeep * 100)}% scored on ${prepared.valIds.length}.`,
+          : `Population ${search.populationSize} (${search.elites} elites, ${search.selection} selection); children screened on ${search.minibatchSize} examples, at most ${search.validatePerGeneration} that beat their parent scored on ${prepared.valIds.length}.`,
       typedSearchAttributes: [
         { key: SA.task, value: spec.name },
         { key: SA.runId, value: runId },

@@ -108,7 +108,10 @@ describe('generation workflow with stub activities', () => {
     const input: GenerationInput = {
       runId: `stub-${taskQueue}`,
       generation: 0,
-      spec: { ...spec, search: { ...spec.search, populationSize: 6, minibatchSize: 5, screenKeep: 1 } },
+      spec: {
+        ...spec,
+        search: { ...spec.search, populationSize: 6, minibatchSize: 5, screenKeep: 1, validatePerGeneration: 10 },
+      },
       valIds,
       screenIds: trainIds,
       population: [{ hash: 'seed', operator: 'seed', parents: [], score: 0, scores: [] }],
@@ -195,6 +198,23 @@ describe('generation workflow with stub activities', () => {
     expect(new Set(screens.flatMap((s) => s.exampleIds)).size).toBe(15);
     expect(result.stats.skipped).toBe(5);
     expect(result.population.map((m) => m.hash)).toEqual(['seed']);
+  });
+
+  it('validates only the child with the largest gain on the screen by default', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false });
+    const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
+    const result = await runGeneration(stubs, {
+      spec: { ...spec, search: { ...spec.search, populationSize: 6, minibatchSize: 5, screenKeep: 1 } },
+    });
+    const minibatch = stubs.calls.find((c) => c.purpose === 'screen')!.exampleIds;
+    const onMinibatch = (hash: string): number => minibatch.filter((id) => score(hash, id)).length;
+    const children = stubs.proposals.map((p) => `${p.operator}:${p.parentHashes[0]}:${p.seed}`);
+    const gains = children.map((h) => onMinibatch(h) - onMinibatch('seed')).filter((g) => g > 0);
+    expect(gains.length).toBeGreaterThan(1);
+    const validated = [...new Set(stubs.calls.filter((c) => c.purpose === 'validate').map((c) => c.hash))];
+    expect(validated.filter((h) => h !== 'seed')).toHaveLength(1);
+    expect(onMinibatch(validated.find((h) => h !== 'seed')!) - onMinibatch('seed')).toBe(Math.max(...gains));
+    expect(result.stats.promoted).toBe(1);
   });
 
   it('shrinks the last wave to the budget left after the reserve instead of dropping it', async () => {
