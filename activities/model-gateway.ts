@@ -4,6 +4,7 @@ import type { ChatMessage } from '../core/chat.js';
 import { canonicalJson, sha256Hex } from '../core/hash.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
 import { type Db } from '../platform/db.js';
+import { registerSecret } from '../platform/redact.js';
 import { Semaphore } from './concurrency.js';
 import { SharedRateLimiter } from './rate-limiter.js';
 
@@ -157,6 +158,7 @@ export class ModelGateway {
     let client = this.clients.get(id);
     if (!client) {
       const apiKey = endpoint.apiKeyEnv ? this.env[endpoint.apiKeyEnv] : 'not-needed';
+      registerSecret(endpoint.apiKeyEnv && apiKey); // masked in every log line from now on, whatever its shape
       if (!apiKey) {
         throw ApplicationFailure.nonRetryable(
           `model "${modelName}" (${endpoint.baseUrl}): environment variable ${endpoint.apiKeyEnv} is not set on worker; ` +

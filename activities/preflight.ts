@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import OpenAI, { APIError } from 'openai';
 import type { TaskSpec } from '../core/task/spec-schema.js';
+import { registerSecret } from '../platform/redact.js';
 
 /**
  * Before a run spends anything: every model it uses must have its API key set on this worker and
@@ -16,6 +17,7 @@ export async function checkModelAccess(spec: TaskSpec, env: NodeJS.ProcessEnv = 
     if (!endpoint) continue;
     const where = `model "${name}" (${endpoint.model} at ${endpoint.baseUrl})`;
     const apiKey = endpoint.apiKeyEnv ? env[endpoint.apiKeyEnv] : 'not-needed';
+    registerSecret(endpoint.apiKeyEnv && apiKey); // masked in every log line from now on, whatever its shape
     if (!apiKey) {
       throw ApplicationFailure.nonRetryable(
         `${where}: environment variable ${endpoint.apiKeyEnv} is not set on the worker; set it where the workers run`,
