@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
  * costs the call, not the worker. It is not a sandbox: the child runs as the worker's user.
  */
 const HOST = fileURLToPath(new URL('./module-metric-host.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+/** The project root: `--import tsx` (TypeScript metrics and the host itself) resolves from here. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CALL_TIMEOUT_MS = 60_000;
 
 /** The only variables a metric's process inherits. */
@@ -38,7 +39,8 @@ class ModuleMetricProcess {
   ) {
     this.child = fork(HOST, [modulePath, exportName], {
       env: scrubbedEnv(),
-      execArgv: ['--import', TSX],
+      cwd: ROOT,
+      execArgv: ['--import', 'tsx'],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

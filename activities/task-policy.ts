@@ -19,7 +19,8 @@ export interface TaskPolicyInput {
   taskFile: string;
 }
 
-const mib = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+const size = (bytes: number): string =>
+  bytes < 1024 * 1024 ? `${bytes} bytes` : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 const rootsText = (roots: readonly string[]): string => (roots.length ? roots.join(', ') : '(none)');
 
 /** Resolves `path` through symlinks and says whether it lies inside the roots; never reads it. */
@@ -58,13 +59,13 @@ export async function readDatasetWithinPolicy(
   }
   const handle = await open(where.realPath, 'r');
   try {
-    const { size } = await handle.stat();
-    if (size > policy.maxDatasetBytes) {
+    const bytes = (await handle.stat()).size;
+    if (bytes > policy.maxDatasetBytes) {
       return {
         violation: {
           rule: 'data-size',
           path: 'data.path',
-          message: `${datasetPath} is ${mib(size)}, over the cap of ${mib(policy.maxDatasetBytes)} (PROMPTEVO_MAX_DATASET_BYTES); use a smaller sample or ask the operator to raise the cap`,
+          message: `${datasetPath} is ${size(bytes)}, over the cap of ${size(policy.maxDatasetBytes)} (PROMPTEVO_MAX_DATASET_BYTES); use a smaller sample or ask the operator to raise the cap`,
         },
       };
     }

@@ -8,7 +8,7 @@ import { startExampleRun } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 
 const SECRET = 'sk-promptevo-test-3f9a1c7e5b2d4680';
-const KEY_ENV = 'PROMPTEVO_TEST_PROVIDER_KEY';
+const KEY_ENV = 'PROMPTEVO_KEY_TEST_PROVIDER';
 
 /** History JSON with every payload's base64 `data` decoded, as `temporal workflow show` would print it. */
 function readableHistory(json: string): string {
@@ -41,11 +41,17 @@ describe('API keys', () => {
     await stack?.close();
   });
 
+  /** The operator's binding: this key may go to the test's model server and nowhere else. */
+  const bound = (): TestStack['config'] => ({
+    ...stack.config,
+    PROMPTEVO_KEY_HOSTS: `${KEY_ENV}=${new URL(server.url).host}`,
+  });
+
   const start = (label: string, keyEnv: string): Promise<{ client: PromptevoClient; runId: string }> =>
     startExampleRun(stack, `${label}-${Date.now()}`, pointAt(`${server.url}/v1`, { apiKeyEnv: keyEnv }));
 
   it('a wrong key fails the run at once, with one attempt and a message naming the model and endpoint', async () => {
-    worker = startWorkerProcess(stack.config, { [KEY_ENV]: 'sk-wrong-key-0000000000000000', LOG_LEVEL: 'debug' });
+    worker = startWorkerProcess(bound(), { [KEY_ENV]: 'sk-wrong-key-0000000000000000', LOG_LEVEL: 'debug' });
     await worker.ready;
     try {
       await wrongKeyRun();
@@ -83,7 +89,7 @@ describe('API keys', () => {
   }
 
   it('the right key works, and appears in no workflow history, no database row and no log line', async () => {
-    worker = startWorkerProcess(stack.config, { [KEY_ENV]: SECRET, LOG_LEVEL: 'debug' });
+    worker = startWorkerProcess(bound(), { [KEY_ENV]: SECRET, LOG_LEVEL: 'debug' });
     await worker.ready;
     const { client, runId } = await start('right-key', KEY_ENV);
     const result = await client.waitForResult(runId);
