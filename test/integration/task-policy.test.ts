@@ -151,7 +151,14 @@ describe('task policy', () => {
     const secret = join(outside, 'data.jsonl');
     writeFileSync(secret, readFileSync(exampleData));
     symlinkSync(secret, join(dataRoot, 'linked.jsonl'));
-    writeFileSync(join(dataRoot, 'big.jsonl'), readFileSync(exampleData, 'utf8').repeat(3));
+    // Three copies of the example with distinct ids: a valid dataset, just over the cap.
+    const rows = readFileSync(exampleData, 'utf8').trim().split('\n');
+    const copies = [1, 2, 3].flatMap((k) =>
+      rows.map((line) =>
+        JSON.stringify({ ...(JSON.parse(line) as object), id: `${k}-${(JSON.parse(line) as { id: string }).id}` }),
+      ),
+    );
+    writeFileSync(join(dataRoot, 'big.jsonl'), `${copies.join('\n')}\n`);
     const cases = [
       { name: 'outside', data: secret, message: /\[data-root\] .*private\/data\.jsonl is outside the directories/ },
       {
@@ -163,7 +170,7 @@ describe('task policy', () => {
         name: 'big',
         data: join(dataRoot, 'big.jsonl'),
         message:
-          /\[data-size\] .*big\.jsonl is 136443 bytes, over the cap of 100000 bytes \(PROMPTEVO_MAX_DATASET_BYTES\)/,
+          /\[data-size\] .*big\.jsonl is \d+ bytes, over the cap of 100000 bytes \(PROMPTEVO_MAX_DATASET_BYTES\)/,
       },
     ];
     for (const c of cases) {
@@ -212,8 +219,10 @@ describe('task policy', () => {
       );
       expect(run.stderr).not.toContain('sk-in-the-url');
       await noRun(runId);
-      const checks = await stack.client.workflow.list({ query: `WorkflowId = 'task-check-${runId}'` });
-      for await (const _ of checks) expect.unreachable('no check workflow is started for such a task');
+      // Not even the check was started: the URL never reached Temporal.
+      await expect(stack.client.workflow.getHandle(`task-check-${runId}`).describe()).rejects.toBeInstanceOf(
+        WorkflowNotFoundError,
+      );
     }
     expect(listener.requests).toHaveLength(0);
   });
