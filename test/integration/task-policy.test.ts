@@ -205,6 +205,28 @@ describe('task policy', () => {
     await noRun(runId);
   });
 
+  it('a module metric inside the module roots scores a run, in a process that sees no secret', async () => {
+    // Scores 0 everywhere if the worker's key or database URL is visible to it.
+    writeFileSync(
+      join(moduleRoot, 'route.mjs'),
+      `export default ({ prediction, expected }) =>
+         process.env.DATABASE_URL || process.env.PROMPTEVO_KEY_LOCAL
+           ? { score: 0, feedback: 'the metric saw a secret' }
+           : prediction.label === expected.label ? 1 : 0;\n`,
+    );
+    const path = taskFile('module-ok', (yaml) =>
+      yaml
+        .replace('metric: { kind: exact_match, field: label }', 'metric: { kind: module, path: ../metrics/route.mjs }')
+        .replace('generations: 5', 'generations: 1')
+        .replace(/\ndistill:\n(?: {2}.*\n)+/, '\n'),
+    );
+    const run = await cli(stack.config, ['run', path, '--wait', '--json', '--run-id', `module-ok-${Date.now()}`]);
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(run.stdout) as { status: string; baseline: { val: number } };
+    expect(result.status).toBe('completed');
+    expect(result.baseline.val).toBeGreaterThan(0.3);
+  });
+
   it('credentials written into a URL are refused before anything reaches Temporal or the endpoint', async () => {
     for (const [name, url] of [
       ['userinfo', `http://me:sk-in-the-url-0123456789@${listener.url.slice('http://'.length)}/v1`],
