@@ -59,7 +59,9 @@ export async function readDatasetWithinPolicy(
   }
   const handle = await open(where.realPath, 'r');
   try {
-    const bytes = (await handle.stat()).size;
+    const stat = await handle.stat();
+    if (!stat.isFile()) return missingDataset(datasetPath, 'not a file');
+    const bytes = stat.size;
     if (bytes > policy.maxDatasetBytes) {
       return {
         violation: {

@@ -69,6 +69,15 @@ describe('datasets on the worker', () => {
     }
   });
 
+  it('refuses a path that is not a file', async () => {
+    expect(await readDatasetWithinPolicy(roots, policy)).toEqual({
+      violation: expect.objectContaining({
+        rule: 'data-root',
+        message: expect.stringMatching(/cannot be read on the worker \(not a file\)/),
+      }),
+    });
+  });
+
   it('refuses one over the byte cap or the row cap', async () => {
     writeFileSync(join(roots, 'big.csv'), `ticket,priority,label,confidence\n${'x,1,billing,5\n'.repeat(100)}`);
     expect(await readDatasetWithinPolicy(join(roots, 'big.csv'), policy)).toEqual({
