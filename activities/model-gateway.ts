@@ -2,11 +2,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import OpenAI, { APIError } from 'openai';
 import type { ChatMessage } from '../core/chat.js';
 import { canonicalJson, sha256Hex } from '../core/hash.js';
+import type { TaskPolicy } from '../core/policy/types.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
 import { type Db } from '../platform/db.js';
-import { registerSecret } from '../platform/redact.js';
 import { Semaphore } from './concurrency.js';
 import { SharedRateLimiter } from './rate-limiter.js';
+import { apiKeyFor } from './task-policy.js';
 
 export interface ModelCallRequest {
   runId: string;
@@ -67,6 +68,8 @@ export class ModelGateway {
 
   constructor(
     private readonly db: Db,
+    /** The cluster's task policy: which keys may go to which hosts (checked before a key is read). */
+    readonly policy: TaskPolicy,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.limiter = new SharedRateLimiter(db);
@@ -157,15 +160,7 @@ export class ModelGateway {
     const id = `${endpoint.baseUrl}|${endpoint.apiKeyEnv ?? ''}|${endpoint.timeoutMs}|${endpoint.maxRetries}`;
     let client = this.clients.get(id);
     if (!client) {
-      const apiKey = endpoint.apiKeyEnv ? this.env[endpoint.apiKeyEnv] : 'not-needed';
-      registerSecret(endpoint.apiKeyEnv && apiKey); // masked in every log line from now on, whatever its shape
-      if (!apiKey) {
-        throw ApplicationFailure.nonRetryable(
-          `model "${modelName}" (${endpoint.baseUrl}): environment variable ${endpoint.apiKeyEnv} is not set on worker; ` +
-            'set it where the workers run',
-          'MissingApiKey',
-        );
-      }
+      const apiKey = apiKeyFor(modelName, endpoint, this.policy, this.env);
       client = new OpenAI({
         apiKey,
         baseURL: endpoint.baseUrl,

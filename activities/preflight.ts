@@ -1,14 +1,19 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import OpenAI, { APIError } from 'openai';
+import type { TaskPolicy } from '../core/policy/types.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
-import { registerSecret } from '../platform/redact.js';
+import { apiKeyFor } from './task-policy.js';
 
 /**
  * Before a run spends anything: every model it uses must have its API key set on this worker and
  * be accepted by its endpoint. One cheap `GET /models` per endpoint turns a wrong key into one
  * clear failure instead of a burst of rejected completions.
  */
-export async function checkModelAccess(spec: TaskSpec, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function checkModelAccess(
+  spec: TaskSpec,
+  policy: TaskPolicy,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   const used = new Set([spec.roles.meta, spec.roles.dev, ...spec.roles.production]);
   if (spec.roles.teacher) used.add(spec.roles.teacher);
   if (spec.roles.student) used.add(spec.roles.student);
@@ -16,14 +21,8 @@ export async function checkModelAccess(spec: TaskSpec, env: NodeJS.ProcessEnv = 
     const endpoint = spec.models[name];
     if (!endpoint) continue;
     const where = `model "${name}" (${endpoint.model} at ${endpoint.baseUrl})`;
-    const apiKey = endpoint.apiKeyEnv ? env[endpoint.apiKeyEnv] : 'not-needed';
-    registerSecret(endpoint.apiKeyEnv && apiKey); // masked in every log line from now on, whatever its shape
-    if (!apiKey) {
-      throw ApplicationFailure.nonRetryable(
-        `${where}: environment variable ${endpoint.apiKeyEnv} is not set on the worker; set it where the workers run`,
-        'MissingApiKey',
-      );
-    }
+    // The task policy first: a key goes only to the hosts it is bound to, /models included.
+    const apiKey = apiKeyFor(name, endpoint, policy, env);
     const client = new OpenAI({ apiKey, baseURL: endpoint.baseUrl, timeout: endpoint.timeoutMs, maxRetries: 2 });
     try {
       await client.models.list();

@@ -45,9 +45,10 @@ if (!Number.isInteger(seedCount) || seedCount < 1) throw new Error(`--seeds: wan
 const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
 const outDir = path.resolve(values.out);
 mkdirSync(outDir, { recursive: true });
-// One key for every arm's server, passed to promptevo's workers and to DSPy in BENCH_MODEL_KEY (never on a command line).
+// One key for every arm's server, passed to promptevo's workers in PROMPTEVO_KEY_BENCH and to DSPy in
+// BENCH_MODEL_KEY (never on a command line).
 const apiKey = `bench-${randomBytes(8).toString('hex')}`;
-process.env['BENCH_MODEL_KEY'] = apiKey; // for the test scoring this process runs with promptevo's activity
+process.env['PROMPTEVO_KEY_BENCH'] = apiKey; // for the test scoring this process runs with promptevo's activity
 const taskOptions = {
   calls: +values.calls,
   realCalls: +values['real-calls'],

@@ -36,6 +36,7 @@ import { loadRunDetails, renderCandidate, type RunDetails } from './run-details.
 import { distillWorkflowId, runWorkflowId, SA } from '../workflows/search-attributes.js';
 import { CliError, EXIT, runUiUrl, temporalUiUrl } from './connection.js';
 import { loadTaskFile, type LoadedTask } from './task-file.js';
+import { checkTaskOnWorker } from './task-check.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 
 export interface StartRunOptions {
@@ -152,6 +153,13 @@ export class PromptevoClient {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(runId)) {
       throw new CliError(`run id "${runId}" may only use letters, digits, "-", "_" and "."`, EXIT.usage);
     }
+    // The cluster's task policy, on the final spec, answered by a worker: a refused task starts nothing.
+    await checkTaskOnWorker(this.temporal, this.config, {
+      spec,
+      datasetPath: task.datasetPath,
+      taskFile: task.taskFile,
+      label: runId,
+    });
     const workflowId = runWorkflowId(runId);
     const s = spec.search;
     await this.temporal.workflow.start(optimizationRun, {

@@ -47,11 +47,17 @@ describe('API keys', () => {
     await stack?.close();
   });
 
+  /** The operator's binding: this key may go to the test's model server and nowhere else. */
+  const bound = (): TestStack['config'] => ({
+    ...stack.config,
+    PROMPTEVO_KEY_HOSTS: `${KEY_ENV}=${new URL(server.url).host}`,
+  });
+
   const start = (label: string, keyEnv: string): Promise<{ client: PromptevoClient; runId: string }> =>
     startExampleRun(stack, `${label}-${Date.now()}`, pointAt(`${server.url}/v1`, { apiKeyEnv: keyEnv }));
 
   it('a wrong key fails the run at once, with one attempt and a message naming the model and endpoint', async () => {
-    worker = startWorkerProcess(stack.config, { [KEY_ENV]: 'sk-wrong-key-0000000000000000', LOG_LEVEL: 'debug' });
+    worker = startWorkerProcess(bound(), { [KEY_ENV]: 'sk-wrong-key-0000000000000000', LOG_LEVEL: 'debug' });
     await worker.ready;
     try {
       await wrongKeyRun();
@@ -89,7 +95,7 @@ describe('API keys', () => {
   }
 
   it('the right key works, and appears in no workflow history, database row, log line, report or export', async () => {
-    worker = startWorkerProcess(stack.config, { [KEY_ENV]: SECRET, LOG_LEVEL: 'debug' });
+    worker = startWorkerProcess(bound(), { [KEY_ENV]: SECRET, LOG_LEVEL: 'debug' });
     await worker.ready;
     const { client, runId } = await start('right-key', KEY_ENV);
     const result = await client.waitForResult(runId);
