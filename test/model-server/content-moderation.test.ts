@@ -17,14 +17,15 @@ const seedPrompt = `## Task
 Label the post with every platform policy it violates (spam, scam, harassment, hate, violence, selfharm, drugs, weapons, privacy, counterfeit), or none if it violates no policy.
 
 ## Output format
-Respond with a JSON object with the field "labels" (string).`;
+Respond with a JSON object with the field "violations" (string).`;
 const hidden = moderationRules.filter((r) => r.kind === 'hidden');
 const hiddenIds = hidden.map((r) => r.id);
 const withRules = (statements: readonly string[]): string =>
   seedPrompt.replace('## Output format', `## Rules\n${statements.map((s) => `- ${s}`).join('\n')}\n\n## Output format`);
 const statementOf = (id: string): string => moderationRules.find((r) => r.id === id)!.statements[0]!;
 const meanF1 = (predictions: unknown[], rows: Row[]): number =>
-  predictions.reduce<number>((sum, p, i) => sum + coreTokenF1(p ?? '', rows[i]!.expected['labels']), 0) / rows.length;
+  predictions.reduce<number>((sum, p, i) => sum + coreTokenF1(p ?? '', rows[i]!.expected['violations']), 0) /
+  rows.length;
 const fires = (row: Row, id: string): boolean => rulesThatFire(readPost(row.inputs['post']!)).includes(id);
 
 describe('content-moderation family', () => {
@@ -64,10 +65,10 @@ describe('content-moderation family', () => {
     let mistakes = 0;
     for (const row of rows) {
       const f = readPost(row.inputs['post']!);
-      expect(trueLabels(f)).toBe(row.expected['labels']);
+      expect(trueLabels(f)).toBe(row.expected['violations']);
       for (const id of rulesThatFire(f)) {
         const wrong = labelText(writeLabels(f, new Set(hiddenIds.filter((h) => h !== id))));
-        expect(coreTokenF1(wrong, row.expected['labels']), `${id}: ${wrong}`).toBeLessThan(1);
+        expect(coreTokenF1(wrong, row.expected['violations']), `${id}: ${wrong}`).toBeLessThan(1);
         mistakes++;
       }
     }
@@ -95,9 +96,9 @@ describe('content-moderation family', () => {
 
   it('stating the hidden rules beats the plain seed prompt by at least 0.3 F1, on both models', async () => {
     for (const model of ['sim-large', 'sim-small']) {
-      const seed = meanF1(await predict(client, model, seedPrompt, rows, 'labels'), rows);
+      const seed = meanF1(await predict(client, model, seedPrompt, rows, 'violations'), rows);
       const ruled = meanF1(
-        await predict(client, model, withRules(hidden.map((r) => r.statements[0]!)), rows, 'labels'),
+        await predict(client, model, withRules(hidden.map((r) => r.statements[0]!)), rows, 'violations'),
         rows,
       );
       expect(ruled - seed, `${model}: seed ${seed}, with rules ${ruled}`).toBeGreaterThanOrEqual(0.3);
@@ -108,14 +109,14 @@ describe('content-moderation family', () => {
   it('each stated decoy costs F1, and all four together cost more than 0.05', async () => {
     const decoys = moderationRules.filter((r) => r.kind === 'decoy');
     const base = withRules(hidden.map((r) => r.statements[0]!));
-    const top = meanF1(await predict(client, 'sim-large', base, rows, 'labels'), rows);
+    const top = meanF1(await predict(client, 'sim-large', base, rows, 'violations'), rows);
     for (const d of decoys) {
       const prompt = withRules([...hidden.map((r) => r.statements[0]!), d.statements[0]!]);
-      const f1 = meanF1(await predict(client, 'sim-large', prompt, rows, 'labels'), rows);
+      const f1 = meanF1(await predict(client, 'sim-large', prompt, rows, 'violations'), rows);
       expect(f1, d.id).toBeLessThan(top);
     }
     const all = withRules([...hidden.map((r) => r.statements[0]!), ...decoys.map((d) => d.statements[0]!)]);
-    expect(top - meanF1(await predict(client, 'sim-large', all, rows, 'labels'), rows)).toBeGreaterThan(0.05);
+    expect(top - meanF1(await predict(client, 'sim-large', all, rows, 'violations'), rows)).toBeGreaterThan(0.05);
   });
 
   it('demos illustrating a rule teach it: one for the large model, two for the small one', async () => {
@@ -127,7 +128,7 @@ describe('content-moderation family', () => {
       .slice(0, 2)
       .map((r) => ({ inputs: r.inputs, outputs: r.expected }));
     const f1 = async (model: string, n: number): Promise<number> =>
-      meanF1(await predict(client, model, seedPrompt, cases, 'labels', demos.slice(0, n)), cases);
+      meanF1(await predict(client, model, seedPrompt, cases, 'violations', demos.slice(0, n)), cases);
     const large0 = await f1('sim-large', 0);
     const large1 = await f1('sim-large', 1);
     const small1 = await f1('sim-small', 1);
@@ -153,14 +154,14 @@ describe('content-moderation family', () => {
     return completion.choices[0]!.message.content!;
   }
 
-  it("a meta model writes a rule down when a failure's expected labels show it, and only that rule", async () => {
+  it("a meta model writes a rule down when a failure's expected violations show it, and only that rule", async () => {
     const failures = dataset('content-moderation', 600, 47)
       .filter((r) => fires(r, 'replicas') && rulesThatFire(readPost(r.inputs['post']!)).length === 1)
       .slice(0, 3)
       .map((r) => ({
         Inputs: r.inputs,
-        'Generated Outputs': { labels: 'none' },
-        Feedback: `Wrong: the answer was 'none', but the correct labels is ${String(r.expected['labels'])}.`,
+        'Generated Outputs': { violations: 'none' },
+        Feedback: `Wrong: the answer was 'none', but the correct violations is ${String(r.expected['violations'])}.`,
       }));
     expect(failures.length).toBe(3);
     const reply = await metaReply(failures);
@@ -169,15 +170,15 @@ describe('content-moderation family', () => {
     expect(reply).not.toContain(statementOf('crypto-doubling'));
   });
 
-  it('a meta model learns nothing from examples whose expected labels do not show the rule', async () => {
+  it('a meta model learns nothing from examples whose expected violations do not show the rule', async () => {
     // The same posts, but the expected answer is the keyword tagger's: no rule is illustrated.
     const unhelpful = dataset('content-moderation', 600, 48)
       .filter((r) => fires(r, 'replicas'))
       .slice(0, 3)
       .map((r) => ({
         Inputs: r.inputs,
-        Expected: { labels: labelText(writeLabels(readPost(r.inputs['post']!), new Set())) },
-        'Generated Outputs': { labels: 'spam' },
+        Expected: { violations: labelText(writeLabels(readPost(r.inputs['post']!), new Set())) },
+        'Generated Outputs': { violations: 'spam' },
         Feedback: 'Wrong.',
       }));
     const reply = await metaReply(unhelpful);

@@ -42,7 +42,7 @@ export function rulesThatFire(f: PostFeatures): string[] {
   return hiddenIds.filter((id) => withoutRule(f, id) !== truth);
 }
 
-/** The output's answer text: the first non-reasoning field, preferring one named like labels. */
+/** The output's answer text: the first non-reasoning field, preferring one named like the violations. */
 function answerText(outputs: Fields): string {
   const entries = Object.entries(outputs).filter(([k]) => !/reason|rationale|explanation|thought/i.test(k));
   return (entries.find(([k]) => /label|polic|categor|violation|answer|output/i.test(k)) ?? entries[0])?.[1] ?? '';
@@ -88,13 +88,13 @@ function answer(context: TaskContext): FamilyAnswer {
 export const contentModeration: Family = {
   name: 'content-moderation',
   answerKind: 'text',
-  answerField: 'labels',
+  answerField: 'violations',
   rules: moderationRules,
   detect: looksLikePost,
   answer,
   rulesShownBy,
   generate: (rng: Rng) => {
     const post = generatePost(rng);
-    return { inputs: { post }, expected: { labels: trueLabels(readPost(post)) } };
+    return { inputs: { post }, expected: { violations: trueLabels(readPost(post)) } };
   },
 };
