@@ -10,7 +10,9 @@ import { detectFamily, families } from '../../infra/model-server/families/index.
 import { labelText, readPost, writeLabels } from '../../infra/model-server/families/moderation-reader.js';
 import { moderationRules } from '../../infra/model-server/families/moderation-rules.js';
 import type { ModelServer } from '../../infra/model-server/server.js';
+import { hashString } from '../../infra/model-server/prng.js';
 import { conveys } from '../../infra/model-server/sim/cues.js';
+import { simulateReply } from '../../infra/model-server/sim/simulate.js';
 import { clientFor, dataset, predict, type Row, startTestServer } from './helpers.js';
 
 const seedPrompt = `## Task
@@ -186,5 +188,44 @@ describe('content-moderation family', () => {
       hidden.filter((r) => conveys(reply, r.cues)).map((r) => r.id),
       reply,
     ).toEqual([]);
+  });
+
+  it('one illustrating example teaches alike in every client layout (labelled blocks, GEPA JSON and markdown, MIPROv2 demos)', () => {
+    const row = dataset('content-moderation', 600, 49).find(
+      (r) => fires(r, 'replicas') && rulesThatFire(readPost(r.inputs['post']!)).length === 1,
+    )!;
+    const post = row.inputs['post']!;
+    const truth = String(row.expected['violations']);
+    const feedback = `Wrong: the answer was 'none', but the correct violations is ${truth}.`;
+    const fenced = `\`\`\`prompt\n${seedPrompt}\n\`\`\``;
+    const layouts: Record<string, string> = {
+      labelled: `Improve this prompt.\n${fenced}\nInputs:\n  post: ${post}\nExpected:\n  violations: ${truth}\nGot:\n  violations: none`,
+      gepaJson: `Improve this prompt.\n${fenced}\nExamples: ${JSON.stringify([{ Inputs: { post }, 'Generated Outputs': { violations: 'none' }, Feedback: feedback }])}`,
+      gepaMarkdown: `Improve this prompt.\n${fenced}\n# Example 1\n## Inputs\n### post\n${post}\n\n## Generated Outputs\n### violations\nnone\n\n## Feedback\n${feedback}\n`,
+      miproDemos: `[[ ## task_demos ## ]]\nPost: ${post}\nViolations: ${truth}\n\n[[ ## basic_instruction ## ]]\n${seedPrompt}\n\nRespond with the corresponding output fields, starting with the field \`[[ ## proposed_instruction ## ]]\`, and then ending with the marker for \`[[ ## completed ## ]]\`.`,
+    };
+    const replicas = hidden.find((r) => r.id === 'replicas')!;
+    const uptake = Object.fromEntries(
+      Object.entries(layouts).map(([name, content]) => {
+        let taught = 0;
+        for (let seed = 0; seed < 200; seed++) {
+          const reply = simulateReply({
+            messages: [{ role: 'user', text: content }],
+            responseFormat: undefined,
+            temperature: 1,
+            seed,
+            choiceIndex: 0,
+            requestHash: hashString(content),
+            size: 'large',
+          });
+          if (conveys(reply, replicas.cues)) taught++;
+        }
+        return [name, taught / 200];
+      }),
+    );
+    for (const [name, rate] of Object.entries(uptake)) {
+      expect(rate, `${name}: ${JSON.stringify(uptake)}`).toBeGreaterThan(0.75);
+      expect(rate, `${name}: ${JSON.stringify(uptake)}`).toBeLessThan(0.95);
+    }
   });
 });
