@@ -17,7 +17,7 @@ import {
   perfectOn,
   EVAL_BATCH,
   planChildren,
-  childrenThatBeatTheirParent,
+  gainsOverParent,
   type ChildPlan,
 } from '../core/engine/plan.js';
 import {
@@ -50,19 +50,20 @@ export const progressQuery = defineQuery<GenerationProgress>('progress');
 
 /** Rounds in which slots left without a child (nothing to work on, or a rejected child) are drawn again. */
 const REDRAW_ROUNDS = 2;
-/** Minibatches a generation draws at most while every planned parent is perfect on the last one. */
+/** Minibatches on which every planned parent was perfect (no child) a generation draws at most. */
 const MINIBATCH_ROUNDS = 3;
 
 /**
  * One generation, every call spent where it counts:
  * 1. score any parent not yet scored on the validation split (the seed, in generation 0);
- * 2. take the next minibatch of a shuffled pass over the train split and score the children's
- *    parents on it (the next one again while every planned parent is perfect on it);
- * 3. propose children for parents with something to fix (the operators read the parents' train
- *    failures), drawing again any slot whose operator or parent had nothing to work on;
- * 4. screen every child on the same minibatch against its primary parent (paired);
- * 5. score the children that beat their parent on the full validation split;
- * 6. choose the next population on validation.
+ * 2-4. in steps of `childrenPerMinibatch` children, each on the next minibatch of a shuffled pass
+ *    over the train split: score the children's parents on it, propose children for parents with
+ *    something to fix (the operators read the parents' train failures, the minibatch's first),
+ *    drawing again any slot whose operator or parent had nothing to work on, and screen every child
+ *    on that minibatch against its primary parent (paired); until the slots are used or
+ *    `validatePerGeneration` children have beaten their parent;
+ * 5-6. score the children with the largest gains on the full validation split;
+ * 7. choose the next population on validation.
  * Each wave shrinks to what the budget allows after the calls reserved for final scoring.
  */
 export async function generationWorkflow(input: GenerationInput): Promise<GenerationResult> {
@@ -118,107 +119,62 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     population = population.map((m) => ({ ...m, ...scored.get(m.hash) }));
   }
 
-  // 2-3. Children, each with its primary parent scored on the generation's minibatch: the next
-  // examples of a shuffled pass over train. A child can pass the screen only by strictly beating its
-  // parent there, so a parent perfect on the minibatch gets no child (no meta call, no screening);
-  // when every planned parent is perfect, the next examples of the pass are tried instead, at the
-  // cost of the parents' calls only.
+  // 2-4. Steps, GEPA's loop a few children at a time. Each step takes the next minibatch of a
+  // shuffled pass over train, plans up to `childrenPerMinibatch` children, scores their primary
+  // parents on it, proposes children only for parents with something to fix there (a child must
+  // strictly beat its parent on the minibatch), and screens them against their parent (paired).
+  // Steps go on until the generation's slots are used or enough children beat their parent to fill
+  // `validatePerGeneration`. A minibatch where every planned parent is perfect uses no slot and
+  // costs the parents' calls only (MINIBATCH_ROUNDS such minibatches at most).
   let screenQueue = input.screenQueue ?? [];
-  const drawMinibatch = (): string[] => {
-    const next = nextMinibatch(screenQueue, screenPool, search.minibatchSize, rng);
-    screenQueue = next.queue;
-    return next.minibatch;
-  };
-  let minibatch = drawMinibatch();
-  const onMinibatch = new Map<string, number[]>();
+  const minibatchSize = Math.min(search.minibatchSize, screenPool.length);
   const slots = generation === 0 ? search.populationSize - 1 : Math.max(1, search.populationSize - search.elites);
   const proposals: ProposalResult[] = [];
-  const children: Member[] = [];
+  const screened: Member[] = [];
+  const winners: { child: Member; gain: number }[] = [];
   const known = new Set(population.map((m) => m.hash));
-  // Propose only as many children as leave room for screening them and validating one of them.
-  const childCost = 1 + minibatch.length;
-  const affordableSlots = affordable(slots, childCost, (calls) => fits(calls + minibatch.length + valIds.length));
-  if (affordableSlots < slots) budgetExhausted = true;
+  // A child costs its proposal and its screen; a step leaves room for validating one winner.
+  const childCost = 1 + minibatchSize;
   const credit = input.operatorCredit ?? {};
-  let plans = planChildren({ population, slots: affordableSlots, search, rng, credit });
-  let planned = plans.length;
+  let planned = 0;
   let skipped = 0;
   let perfect = 0;
-  let minibatches = 1;
-  for (let round = 0; plans.length > 0;) {
-    const primaries = [...new Set(plans.map((p) => p.parents[0]!))];
-    await screenOnMinibatch(primaries);
-    const hopeless = plans.filter((p) => perfectOn(onMinibatch.get(p.parents[0]!)));
-    const nextCost = primaries.length * minibatch.length + childCost + valIds.length;
-    if (
-      hopeless.length === plans.length &&
-      proposals.length === 0 &&
-      minibatches < MINIBATCH_ROUNDS &&
-      screenPool.length > minibatch.length &&
-      fits(nextCost)
-    ) {
-      step('screening', `Every planned parent is perfect on this minibatch; drawing the next ${minibatch.length}`);
-      onMinibatch.clear();
-      minibatch = drawMinibatch();
-      minibatches++;
-      continue;
+  let idleMinibatches = 0;
+  for (let slotsLeft = slots; slotsLeft > 0 && winners.length < search.validatePerGeneration;) {
+    const k = affordable(Math.min(search.childrenPerMinibatch, slotsLeft), childCost, (calls) =>
+      fits(calls + minibatchSize + valIds.length),
+    );
+    if (k === 0) {
+      budgetExhausted = true;
+      break;
     }
-    perfect += hopeless.length;
-    const live = plans.filter((p) => !hopeless.includes(p));
-    step('proposing', `Proposing ${live.length} children with the meta model`);
-    const results = await Promise.all(live.map(propose));
-    results.forEach((p) => (spend = maxSpend(spend, p.spend)));
-    proposals.push(...results);
-    const idle: ChildPlan[] = [...hopeless];
-    results.forEach((p, i) => {
-      if (p.status === 'created' && !known.has(p.hash)) {
-        known.add(p.hash);
-        children.push({ hash: p.hash, operator: p.operator, parents: p.parents, score: 0, scores: [] });
-      } else {
-        if (p.status === 'skipped') skipped++;
-        idle.push(live[i]!);
+    const outcome = await screeningStep(k);
+    if (outcome === 'idle') {
+      if (++idleMinibatches >= MINIBATCH_ROUNDS || screenPool.length <= minibatchSize) {
+        // The step's slots end without a child: their parents had nothing to fix.
+        planned += k;
+        perfect += k;
+        break;
       }
-    });
-    if (round++ >= REDRAW_ROUNDS || idle.length === 0) break;
-    // Draw the idle slots again, without the operators that had nothing to work on and from parents
-    // with something to fix on the minibatch.
-    const tried = new Set<OperatorName>(results.flatMap((p) => (p.status === 'skipped' ? [p.operator] : [])));
-    const exclude = (name: OperatorName): boolean => tried.has(name);
-    const fixable = population.filter((m) => !perfectOn(onMinibatch.get(m.hash)));
-    if (fixable.length === 0 || !anyOperatorLeft(search, fixable.length, exclude)) break;
-    plans = planChildren({
-      population: fixable,
-      slots: shrinkTo(idle.length, childCost),
-      search,
-      rng,
-      exclude,
-      credit,
-    });
-    planned += plans.length;
+    } else {
+      slotsLeft -= k;
+    }
   }
 
-  // 4. The paired screen: each child on the minibatch its primary parent was scored on.
-  let promoted: Member[] = [];
-  let beatParent = new Set<string>();
-  const affordableChildren = children.slice(0, shrinkTo(children.length, minibatch.length));
-  if (affordableChildren.length > 0) {
-    step('screening', `Screening ${affordableChildren.length} children on ${minibatch.length} train examples`);
-    await screenOnMinibatch(affordableChildren.map((c) => c.hash));
-    const screen = { children: affordableChildren, childScores: onMinibatch, parentScores: onMinibatch };
-    // One paired comparison serves both: promotion (capped by screenKeep and validatePerGeneration)
-    // and operator credit.
-    const winners = childrenThatBeatTheirParent(screen);
-    const keep = Math.max(1, Math.ceil(affordableChildren.length * search.screenKeep));
-    promoted = winners.slice(0, Math.min(keep, search.validatePerGeneration));
-    beatParent = new Set(winners.map((c) => c.hash));
-  }
+  // 5. The children that beat their parent, largest gain first: at most validatePerGeneration and
+  // at most screenKeep of those screened. One paired comparison serves promotion and operator credit.
+  winners.sort((a, b) => b.gain - a.gain || (a.child.hash < b.child.hash ? -1 : 1));
+  const keep = Math.max(1, Math.ceil(screened.length * search.screenKeep));
+  const promoted = winners.slice(0, Math.min(keep, search.validatePerGeneration)).map((w) => w.child);
+  const beatParent = new Set(winners.map((w) => w.child.hash));
+  const affordableChildren = screened;
   // Credit for adaptive operator selection: a trial per child screened or rejected, a pass per child that beat its parent.
   const operatorCredit = creditAfterScreen(credit, [
     ...affordableChildren.map((c) => ({ operator: c.operator as OperatorName, passed: beatParent.has(c.hash) })),
     ...proposals.flatMap((p) => (p.status === 'rejected' ? [{ operator: p.operator, passed: false }] : [])),
   ]);
 
-  // 5. Full validation for the children that beat their parent, as many as the budget allows.
+  // 6. Full validation for the promoted children, as many as the budget allows.
   let evaluated: Member[] = [];
   const toEvaluate = promoted.slice(0, shrinkTo(promoted.length, valIds.length));
   if (toEvaluate.length > 0) {
@@ -227,7 +183,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     evaluated = toEvaluate.map((m) => ({ ...m, ...scored.get(m.hash)!, operator: m.operator, parents: m.parents }));
   }
 
-  // 6. Next population, chosen on validation.
+  // 7. Next population, chosen on validation.
   step('selecting', 'Choosing the next population');
   const next = choosePopulation({ parents: population, children: evaluated, search, rng });
   const best = next[0]!;
@@ -272,7 +228,74 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     operatorCredit,
   };
 
-  function propose(plan: ChildPlan): Promise<ProposalResult> {
+  /**
+   * One step on the next minibatch; 'idle' when every planned parent was perfect on it (no
+   * proposal, no slot used).
+   */
+  async function screeningStep(k: number): Promise<'idle' | 'screened'> {
+    const next = nextMinibatch(screenQueue, screenPool, search.minibatchSize, rng);
+    screenQueue = next.queue;
+    const minibatch = next.minibatch;
+    const onMinibatch = new Map<string, number[]>();
+    const screenOn = (hashes: string[]): Promise<void> => screenOnMinibatch(minibatch, onMinibatch, hashes);
+    const children: Member[] = [];
+    let plans = planChildren({ population, slots: k, search, rng, credit });
+    planned += plans.length;
+    for (let round = 0; plans.length > 0;) {
+      await screenOn([...new Set(plans.map((p) => p.parents[0]!))]);
+      const hopeless = plans.filter((p) => perfectOn(onMinibatch.get(p.parents[0]!)));
+      perfect += hopeless.length;
+      if (hopeless.length === plans.length && round === 0) {
+        // The slots are tried again on the next minibatch: not counted as planned or skipped here.
+        planned -= plans.length;
+        perfect -= hopeless.length;
+        step('screening', `Every planned parent is perfect on this minibatch; drawing the next ${minibatch.length}`);
+        return 'idle';
+      }
+      const live = plans.filter((p) => !hopeless.includes(p));
+      step('proposing', `Proposing ${live.length} children with the meta model`);
+      const results = await Promise.all(live.map((plan) => propose(plan, minibatch)));
+      results.forEach((p) => (spend = maxSpend(spend, p.spend)));
+      proposals.push(...results);
+      const idle: ChildPlan[] = [...hopeless];
+      results.forEach((p, i) => {
+        if (p.status === 'created' && !known.has(p.hash)) {
+          known.add(p.hash);
+          children.push({ hash: p.hash, operator: p.operator, parents: p.parents, score: 0, scores: [] });
+        } else {
+          if (p.status === 'skipped') skipped++;
+          idle.push(live[i]!);
+        }
+      });
+      if (round++ >= REDRAW_ROUNDS || idle.length === 0) break;
+      // Draw the idle slots again, without the operators that had nothing to work on and from
+      // parents with something to fix on the minibatch.
+      const tried = new Set<OperatorName>(results.flatMap((p) => (p.status === 'skipped' ? [p.operator] : [])));
+      const exclude = (name: OperatorName): boolean => tried.has(name);
+      const fixable = population.filter((m) => !perfectOn(onMinibatch.get(m.hash)));
+      if (fixable.length === 0 || !anyOperatorLeft(search, fixable.length, exclude)) break;
+      plans = planChildren({
+        population: fixable,
+        slots: shrinkTo(idle.length, childCost),
+        search,
+        rng,
+        exclude,
+        credit,
+      });
+      planned += plans.length;
+    }
+    // The paired screen: each child on the minibatch its primary parent was scored on.
+    const affordableChildren = children.slice(0, shrinkTo(children.length, minibatch.length));
+    if (affordableChildren.length > 0) {
+      step('screening', `Screening ${affordableChildren.length} children on ${minibatch.length} train examples`);
+      await screenOn(affordableChildren.map((c) => c.hash));
+      winners.push(...gainsOverParent({ children: affordableChildren, scores: onMinibatch }));
+      screened.push(...affordableChildren);
+    }
+    return 'screened';
+  }
+
+  function propose(plan: ChildPlan, minibatch: string[]): Promise<ProposalResult> {
     return acts.proposeCandidate.executeWithOptions(
       { summary: `${plan.operator} of ${plan.parents.map(short).join(' + ')}` },
       [
@@ -289,8 +312,12 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     );
   }
 
-  /** Scores programs on the minibatch (train), once each; stored scores are read back without calls. */
-  async function screenOnMinibatch(hashes: string[]): Promise<void> {
+  /** Scores programs on a minibatch (train), once each; stored scores are read back without calls. */
+  async function screenOnMinibatch(
+    minibatch: string[],
+    onMinibatch: Map<string, number[]>,
+    hashes: string[],
+  ): Promise<void> {
     const todo = hashes.filter((h) => !onMinibatch.has(h));
     if (todo.length === 0 || minibatch.length === 0) return;
     const results = await Promise.all(

@@ -123,20 +123,29 @@ export function promoteAfterScreening(options: {
   return winners.slice(0, Math.max(1, Math.ceil(options.children.length * options.keep)));
 }
 
+/** Every child with a higher minibatch sum than its primary parent (scores from one minibatch), with its gain. */
+export function gainsOverParent(options: {
+  children: Member[];
+  scores: Map<string, number[]>;
+}): { child: Member; gain: number }[] {
+  const { children, scores } = options;
+  return children.flatMap((child) => {
+    const own = scores.get(child.hash);
+    const parent = scores.get(child.parents[0] ?? '');
+    if (!own || !parent) return [];
+    const gain = sum(own) - sum(parent);
+    return gain > 1e-9 ? [{ child, gain }] : [];
+  });
+}
+
 /** Every child with a higher minibatch sum than its primary parent, largest gain first. */
 export function childrenThatBeatTheirParent(options: {
   children: Member[];
   childScores: Map<string, number[]>;
   parentScores: Map<string, number[]>;
 }): Member[] {
-  const { children, childScores, parentScores } = options;
-  const gains = children.flatMap((child) => {
-    const own = childScores.get(child.hash);
-    const parent = parentScores.get(child.parents[0] ?? '');
-    if (!own || !parent) return [];
-    const gain = sum(own) - sum(parent);
-    return gain > 1e-9 ? [{ child, gain }] : [];
-  });
+  const scores = new Map([...options.parentScores, ...options.childScores]);
+  const gains = gainsOverParent({ children: options.children, scores });
   gains.sort((a, b) => b.gain - a.gain || (a.child.hash < b.child.hash ? -1 : 1));
   return gains.map((g) => g.child);
 }

@@ -62,6 +62,12 @@ export const searchSpecSchema = z
      * generation lets the next generation build on it (GEPA validates one child per iteration).
      */
     validatePerGeneration: z.number().int().positive().default(1),
+    /**
+     * Children proposed and screened per minibatch: a generation's slots are spread over several
+     * minibatches (GEPA proposes one child per minibatch), and it stops early once
+     * validatePerGeneration children have beaten their parent.
+     */
+    childrenPerMinibatch: z.number().int().positive().default(2),
     maxPromptChars: z.number().int().positive().default(8000),
     maxDemos: z.number().int().nonnegative().default(8),
     budget: budgetSpecSchema.default({}),

@@ -110,7 +110,15 @@ describe('generation workflow with stub activities', () => {
       generation: 0,
       spec: {
         ...spec,
-        search: { ...spec.search, populationSize: 6, minibatchSize: 5, screenKeep: 1, validatePerGeneration: 10 },
+        search: {
+          ...spec.search,
+          populationSize: 6,
+          minibatchSize: 5,
+          screenKeep: 1,
+          // One step with every slot, validating every winner (the default spreads slots: below).
+          childrenPerMinibatch: 10,
+          validatePerGeneration: 10,
+        },
       },
       valIds,
       screenIds: trainIds,
@@ -160,6 +168,7 @@ describe('generation workflow with stub activities', () => {
           ...spec.search,
           populationSize: 6,
           minibatchSize: 5,
+          childrenPerMinibatch: 10,
           operators: { mutate: 1, crossover: 0, differential: 0, reflect: 5, merge: 0, demo: 0, bootstrap: 0 },
         },
       },
@@ -204,7 +213,10 @@ describe('generation workflow with stub activities', () => {
     const stubs = stubActivities({ reflectHasNothing: false });
     const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
     const result = await runGeneration(stubs, {
-      spec: { ...spec, search: { ...spec.search, populationSize: 6, minibatchSize: 5, screenKeep: 1 } },
+      spec: {
+        ...spec,
+        search: { ...spec.search, populationSize: 6, minibatchSize: 5, screenKeep: 1, childrenPerMinibatch: 10 },
+      },
     });
     const minibatch = stubs.calls.find((c) => c.purpose === 'screen')!.exampleIds;
     const onMinibatch = (hash: string): number => minibatch.filter((id) => score(hash, id)).length;
@@ -215,6 +227,31 @@ describe('generation workflow with stub activities', () => {
     expect(validated.filter((h) => h !== 'seed')).toHaveLength(1);
     expect(onMinibatch(validated.find((h) => h !== 'seed')!) - onMinibatch('seed')).toBe(Math.max(...gains));
     expect(result.stats.promoted).toBe(1);
+  });
+
+  it('by default spreads the slots over minibatches, two children each, and stops at the first winner', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false });
+    const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
+    const result = await runGeneration(stubs, {
+      spec: { ...spec, search: { ...spec.search, populationSize: 6, minibatchSize: 5 } },
+    });
+    const screens = stubs.calls.filter((c) => c.purpose === 'screen');
+    const minibatches = [...new Set(screens.map((s) => s.exampleIds.join()))];
+    // Each step: the seed on a new minibatch, then at most two children on the same one.
+    const steps = minibatches.map((key) => screens.filter((s) => s.exampleIds.join() === key));
+    for (const screensOfStep of steps) {
+      expect(screensOfStep[0]!.hash).toBe('seed');
+      expect(screensOfStep.length - 1).toBeLessThanOrEqual(2);
+    }
+    expect(new Set(minibatches.flatMap((m) => m.split(','))).size).toBe(minibatches.length * 5);
+    // It stops at the first step with a child that beats the seed there, and validates that one.
+    const beats = (hash: string, ids: string[]): boolean =>
+      ids.filter((id) => score(hash, id)).length > ids.filter((id) => score('seed', id)).length;
+    const winnersPerStep = steps.map((st) => st.slice(1).filter((c) => beats(c.hash, c.exampleIds)).length);
+    expect(winnersPerStep.slice(0, -1).every((n) => n === 0)).toBe(true);
+    expect(winnersPerStep.at(-1)).toBeGreaterThan(0);
+    expect(result.stats.promoted).toBe(1);
+    expect(result.stats.screened).toBeLessThan(5);
   });
 
   it('shrinks the last wave to the budget left after the reserve instead of dropping it', async () => {
