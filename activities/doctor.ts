@@ -1,5 +1,7 @@
 import { Context } from '@temporalio/activity';
+import type { ModelSpec } from '../core/task/model-spec.js';
 import { type ActivityDeps } from './deps.js';
+import { checkEndpoints, type EndpointCheck } from './preflight.js';
 
 export interface WorkerCheck {
   name: string;
@@ -37,6 +39,11 @@ export function createDoctorActivities({ db, config, workerIdentity }: ActivityD
   }
 
   return {
+    /** The client's preflight: the task's endpoints, checked with this worker's keys. */
+    checkTaskEndpoints(endpoints: Record<string, ModelSpec>): Promise<EndpointCheck[]> {
+      return checkEndpoints(endpoints);
+    },
+
     async runWorkerChecks(): Promise<WorkerCheckReport> {
       const checks = [await checkPostgres(), await checkModelServer()];
       const info = Context.current().info;

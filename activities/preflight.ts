@@ -1,38 +1,143 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import OpenAI, { APIError } from 'openai';
+import type { MetricSpec } from '../core/task/metric-spec.js';
+import type { ModelSpec } from '../core/task/model-spec.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 
-/**
- * Before a run spends anything: every model it uses must have its API key set on this worker and
- * be accepted by its endpoint. One cheap `GET /models` per endpoint turns a wrong key into one
- * clear failure instead of a burst of rejected completions.
- */
-export async function checkModelAccess(spec: TaskSpec, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** Every model a run may call: its roles, distillation's teacher and student, and every llm_judge metric's model. */
+export function modelsUsed(spec: TaskSpec): string[] {
   const used = new Set([spec.roles.meta, spec.roles.dev, ...spec.roles.production]);
-  if (spec.roles.teacher) used.add(spec.roles.teacher);
-  if (spec.roles.student) used.add(spec.roles.student);
-  for (const name of used) {
-    const endpoint = spec.models[name];
-    if (!endpoint) continue;
+  for (const name of [spec.roles.teacher, spec.roles.student, spec.distill?.teacher, spec.distill?.student]) {
+    if (name) used.add(name);
+  }
+  const judges = (metric: MetricSpec): string[] =>
+    metric.kind === 'weighted'
+      ? metric.metrics.flatMap((m) => judges(m.metric))
+      : metric.kind === 'llm_judge'
+        ? [metric.model ?? spec.roles.meta]
+        : [];
+  for (const name of judges(spec.metric)) used.add(name);
+  return [...used].filter((name) => name in spec.models);
+}
+
+/** The endpoints a run uses, by model name: what the client sends to a worker to check. */
+export function endpointsUsed(spec: TaskSpec): Record<string, ModelSpec> {
+  return Object.fromEntries(modelsUsed(spec).map((name) => [name, spec.models[name]!]));
+}
+
+export interface EndpointCheck {
+  model: string;
+  ok: boolean;
+  /** What is wrong, when something is. */
+  problem?: 'missing-key' | 'key-refused' | 'unreachable' | 'unknown-model' | 'error';
+  /** The provider's HTTP status, when it answered with an error. */
+  status?: number;
+  detail: string;
+}
+
+/**
+ * From a worker (where the keys are): for each endpoint, is its API key set, does `GET /models`
+ * answer, does it accept the key, and does it serve the model id. One request per endpoint, no
+ * completion; a server without a /models route (404/405) is taken as reachable with the id unchecked.
+ */
+export async function checkEndpoints(
+  endpoints: Record<string, ModelSpec>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<EndpointCheck[]> {
+  const listings = new Map<string, Promise<string[] | 'no-route'>>();
+  const checks: EndpointCheck[] = [];
+  for (const [name, endpoint] of Object.entries(endpoints)) {
     const where = `model "${name}" (${endpoint.model} at ${endpoint.baseUrl})`;
     const apiKey = endpoint.apiKeyEnv ? env[endpoint.apiKeyEnv] : 'not-needed';
     if (!apiKey) {
-      throw ApplicationFailure.nonRetryable(
-        `${where}: environment variable ${endpoint.apiKeyEnv} is not set on the worker; set it where the workers run`,
-        'MissingApiKey',
-      );
+      checks.push({
+        model: name,
+        ok: false,
+        problem: 'missing-key',
+        detail: `${where}: environment variable ${endpoint.apiKeyEnv} is not set on the worker; set it where the workers run`,
+      });
+      continue;
     }
-    const client = new OpenAI({ apiKey, baseURL: endpoint.baseUrl, timeout: endpoint.timeoutMs, maxRetries: 2 });
+    const id = `${endpoint.baseUrl}|${endpoint.apiKeyEnv ?? ''}`;
+    let listing = listings.get(id);
+    if (!listing) {
+      listing = listModels(endpoint, apiKey);
+      listings.set(id, listing);
+    }
     try {
-      await client.models.list();
-    } catch (err) {
-      // Some OpenAI-compatible servers have no /models route; only a refused key is fatal here.
-      if (err instanceof APIError && (err.status === 401 || err.status === 403)) {
-        throw ApplicationFailure.nonRetryable(
-          `${where} refused the API key from ${endpoint.apiKeyEnv ?? '(none)'} with ${err.status as number}: ${err.message}`,
-          `ProviderRejected${err.status as number}`,
-        );
+      const models = await listing;
+      if (models === 'no-route') {
+        checks.push({ model: name, ok: true, detail: `${where}: reachable; it has no /models route, id not checked` });
+      } else if (!models.includes(endpoint.model)) {
+        checks.push({
+          model: name,
+          ok: false,
+          problem: 'unknown-model',
+          detail: `${where}: the endpoint does not serve a model "${endpoint.model}"; it serves ${models.join(', ') || 'none'} — fix models.${name}.model`,
+        });
+      } else {
+        checks.push({ model: name, ok: true, detail: `${where}: reachable, key accepted, model served` });
       }
+    } catch (err) {
+      checks.push({ model: name, ...failed(err, endpoint, where) });
+    }
+  }
+  return checks;
+}
+
+async function listModels(endpoint: ModelSpec, apiKey: string): Promise<string[] | 'no-route'> {
+  const client = new OpenAI({
+    apiKey,
+    baseURL: endpoint.baseUrl,
+    timeout: Math.min(endpoint.timeoutMs, 15_000),
+    maxRetries: 0,
+  });
+  try {
+    const ids: string[] = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    return ids;
+  } catch (err) {
+    if (err instanceof APIError && (err.status === 404 || err.status === 405)) return 'no-route';
+    throw err;
+  }
+}
+
+function failed(err: unknown, endpoint: ModelSpec, where: string): Omit<EndpointCheck, 'model'> {
+  if (err instanceof APIError && (err.status === 401 || err.status === 403)) {
+    return {
+      ok: false,
+      problem: 'key-refused',
+      status: err.status as number,
+      detail: `${where} refused the API key from ${endpoint.apiKeyEnv ?? '(none)'} with ${err.status}: ${err.message}`,
+    };
+  }
+  if (err instanceof APIError && err.status !== undefined) {
+    return {
+      ok: false,
+      problem: 'error',
+      status: err.status as number,
+      detail: `${where}: GET /models answered ${err.status}: ${err.message}`,
+    };
+  }
+  const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+  return {
+    ok: false,
+    problem: 'unreachable',
+    detail: `${where}: cannot reach ${endpoint.baseUrl}: ${err instanceof Error ? err.message : String(err)}${cause}; is the server up and the URL right?`,
+  };
+}
+
+/**
+ * Inside a run, before it spends anything (defence in depth behind the client's check): a missing
+ * or refused key fails the run with one clear message instead of a burst of rejected completions.
+ */
+export async function checkModelAccess(spec: TaskSpec, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const checks = await checkEndpoints(endpointsUsed(spec), env);
+  // Only what no retry cures fails the run here; an unreachable endpoint may come back.
+  for (const check of checks) {
+    if (check.problem === 'missing-key') throw ApplicationFailure.nonRetryable(check.detail, 'MissingApiKey');
+    if (check.problem === 'key-refused') {
+      throw ApplicationFailure.nonRetryable(check.detail, `ProviderRejected${check.status}`);
     }
   }
 }

@@ -3,3 +3,4 @@ export { doctorWorkflow } from './doctor.js';
 export { optimizationRun } from './run.js';
 export { generationWorkflow } from './generation.js';
 export { distillWorkflow } from './distill.js';
+export { endpointCheckWorkflow } from './endpoint-check.js';
