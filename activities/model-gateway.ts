@@ -12,6 +12,7 @@ import {
   classifyProviderError,
   MAX_THROTTLES,
   outcomeOf,
+  quotaUsedUp,
   retriesFor,
   retryAfterMs,
 } from './provider-errors.js';
@@ -193,7 +194,7 @@ export class ModelGateway {
           if (++throttles > MAX_THROTTLES) throw failure;
           const pause = retryAfterMs(err as { headers?: unknown }) ?? backoffMs(throttles);
           // With a limit configured every worker pauses on the shared bucket; without one, this call alone waits.
-          if (limits.rpm || limits.tpm) await this.limiter.backOff(bucket, pause);
+          if (limits.rpm || limits.tpm) await this.limiter.backOff(bucket, pause, quotaUsedUp(err, estimate));
           else await pauseFor(pause, signal);
           continue;
         }

@@ -1,10 +1,18 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ModelSpec } from '../core/task/model-spec.js';
 
 /** What one attempt at a model call came to; every attempt sent is a row of the call ledger. */
 export type AttemptOutcome =
-  'answered' | 'malformed' | 'throttled' | 'server_error' | 'timeout' | 'context_length' | 'rejected' | 'aborted';
+  | 'answered'
+  | 'malformed'
+  | 'throttled'
+  | 'server_error'
+  | 'timeout'
+  | 'connection_error'
+  | 'context_length'
+  | 'rejected'
+  | 'aborted';
 
 /** Retries per call when an endpoint says nothing (the task schema's default, for specs that bypassed it). */
 export const DEFAULT_MAX_RETRIES = 5;
@@ -52,6 +60,17 @@ export function retryAfterMs(err: { headers?: unknown }): number | undefined {
   return undefined;
 }
 
+/**
+ * Whether a 429 says one of our limits is used up (`x-ratelimit-remaining-requests` 0, or fewer
+ * tokens left than the request needs): our pacing was off and the shared rate should come down. A
+ * 429 without that (an overloaded provider, a burst of throttling) is paced by its Retry-After only.
+ */
+export function quotaUsedUp(err: { headers?: unknown }, estimatedTokens: number): boolean {
+  const headers = err.headers as { get?: (name: string) => string | null } | undefined;
+  const get = (name: string): number => Number(typeof headers?.get === 'function' ? (headers.get(name) ?? NaN) : NaN);
+  return get('x-ratelimit-remaining-requests') === 0 || get('x-ratelimit-remaining-tokens') < estimatedTokens;
+}
+
 /** OpenAI says `context_length_exceeded`; vLLM and llama.cpp say it in words. */
 export function isContextLengthError(err: unknown): boolean {
   if (!(err instanceof APIError) || err.status !== 400) return false;
@@ -66,13 +85,14 @@ export function isContextLengthError(err: unknown): boolean {
 export function outcomeOf(err: unknown): AttemptOutcome {
   if (err instanceof APIUserAbortError) return 'aborted';
   if (err instanceof APIConnectionTimeoutError) return 'timeout';
+  if (err instanceof APIConnectionError) return 'connection_error';
   if (err instanceof APIError && err.status !== undefined) {
     if (err.status === 429) return 'throttled';
     if (isContextLengthError(err)) return 'context_length';
     if (err.status >= 500) return 'server_error';
     return 'rejected';
   }
-  return 'timeout';
+  return 'connection_error';
 }
 
 /**

@@ -62,16 +62,17 @@ export class SharedRateLimiter {
   }
 
   /**
-   * After a 429: everyone waits `ms`, and the send rate drops by a tenth (recovering slowly). The
-   * 429s of requests that were already in flight when the first one blocked the bucket are the
-   * same event: they extend the pause but do not lower the rate again.
+   * After a 429: everyone waits `ms`. When the 429 said our quota was used up (`lower`), the send
+   * rate also drops by a tenth (recovering slowly) — once per pause: the 429s of requests already
+   * in flight when the first one blocked the bucket are the same event.
    */
-  async backOff(key: string, ms: number): Promise<void> {
+  async backOff(key: string, ms: number, lower = true): Promise<void> {
     await this.db.query(
       `UPDATE rate_buckets SET blocked_until = greatest(blocked_until, clock_timestamp() + make_interval(secs => $2 / 1000.0)),
-              rate_factor = CASE WHEN blocked_until > clock_timestamp() THEN rate_factor ELSE greatest(0.5, rate_factor * 0.9) END
+              rate_factor = CASE WHEN NOT $3 OR blocked_until > clock_timestamp() THEN rate_factor
+                                 ELSE greatest(0.5, rate_factor * 0.9) END
         WHERE key = $1`,
-      [key, ms],
+      [key, ms, lower],
     );
   }
 }

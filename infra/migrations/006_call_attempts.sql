@@ -9,7 +9,7 @@ ALTER TABLE model_calls ADD COLUMN attempt text;
 UPDATE model_calls SET attempt = CASE WHEN cached THEN 'cache' ELSE 'paid' END;
 ALTER TABLE model_calls ALTER COLUMN attempt SET NOT NULL;
 ALTER TABLE model_calls ADD COLUMN outcome text NOT NULL DEFAULT 'answered'
-  CHECK (outcome IN ('answered', 'malformed', 'throttled', 'server_error', 'timeout', 'context_length', 'rejected', 'aborted'));
+  CHECK (outcome IN ('answered', 'malformed', 'throttled', 'server_error', 'timeout', 'connection_error', 'context_length', 'rejected', 'aborted'));
 ALTER TABLE model_calls ADD COLUMN status integer;
 ALTER TABLE model_calls DROP CONSTRAINT model_calls_pkey;
 ALTER TABLE model_calls ADD PRIMARY KEY (run_id, request_key, attempt);

@@ -46,7 +46,11 @@ describe('injected 429 bursts', () => {
             continue;
           }
           statuses.push(reply instanceof OpenAI.APIError ? reply.status : 200);
-          answers.push(reply instanceof OpenAI.APIError ? `error ${reply.status}` : reply.choices[0]!.message.content!);
+          answers.push(
+            reply instanceof OpenAI.APIError
+              ? `error ${reply.status}`
+              : (reply as OpenAI.ChatCompletion).choices[0]!.message.content!,
+          );
           break;
         }
       }
