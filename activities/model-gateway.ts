@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import OpenAI, { APIError } from 'openai';
@@ -269,11 +270,15 @@ function usage(r: ModelCallResult): Pick<LedgerEntry, 'promptTokens' | 'completi
 
 /** The running activity's cancellation signal (worker shutdown, cancelled run), outside an activity none. */
 function activitySignal(): AbortSignal | undefined {
+  let signal: AbortSignal;
   try {
-    return Context.current().cancellationSignal;
+    signal = Context.current().cancellationSignal;
   } catch {
     return undefined;
   }
+  // Each call in flight and each wait listens on it; an activity runs many at once.
+  setMaxListeners(0, signal);
+  return signal;
 }
 
 async function pauseFor(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -190,13 +190,26 @@ describe('model call faults', () => {
         return client.waitForResult(runId);
       });
       expect(result.status).toBe('completed');
-      const { rows } = await stack.db.query<{ example_id: string; score: number; feedback: string }>(
-        `SELECT example_id, score, feedback FROM evaluations WHERE run_id = $1 AND feedback LIKE '%context length%'`,
+      const { rows } = await stack.db.query<{ example_id: string; score: number; feedback: string; seed: boolean }>(
+        `SELECT v.example_id, v.score, v.feedback, c.operator = 'seed' AS seed
+           FROM evaluations v JOIN candidates c ON c.run_id = v.run_id AND c.hash = v.candidate_hash
+          WHERE v.run_id = $1 AND v.feedback LIKE '%context length%'`,
         [runId],
       );
-      expect(rows.length).toBeGreaterThan(0);
-      expect(rows.every((r) => r.score === 0 && longIds.includes(r.example_id))).toBe(true);
-      expect(rows[0]!.feedback).toMatch(/exceeds the model's context length/);
+      expect(rows.every((r) => r.score === 0)).toBe(true);
+      expect(rows[0]!.feedback).toMatch(
+        /not answered: model "sim-large" .*the prompt exceeds the model's context length/,
+      );
+      // The seed has no demos: its only over-long prompts are the padded examples, and every one of them is.
+      const seedRows = await stack.db.query<{ example_id: string; feedback: string | null }>(
+        `SELECT v.example_id, v.feedback FROM evaluations v JOIN candidates c ON c.run_id = v.run_id AND c.hash = v.candidate_hash
+          WHERE v.run_id = $1 AND c.operator = 'seed' AND v.model = 'sim-large'`,
+        [runId],
+      );
+      const tooLong = seedRows.rows.filter((r) => r.feedback?.includes('context length')).map((r) => r.example_id);
+      const evaluatedLong = seedRows.rows.filter((r) => longIds.includes(r.example_id)).map((r) => r.example_id);
+      expect(tooLong.length).toBeGreaterThan(0);
+      expect(tooLong.sort()).toEqual(evaluatedLong.sort());
       const ledger = await stack.db.query('SELECT 1 FROM model_calls WHERE run_id = $1 AND outcome = $2', [
         runId,
         'context_length',
