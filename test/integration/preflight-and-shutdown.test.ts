@@ -123,6 +123,13 @@ describe('preflight and shutdown', () => {
       const code = await first.kill('SIGTERM');
       expect(code).toBe(0);
       expect(first.output()).toContain('"msg":"worker stopped"');
+      // Drained by cancellation, not given up on at the force time: the stuck calls were aborted and booked so.
+      expect(first.output()).not.toContain('shutdown did not finish');
+      const aborted = await stack.db.query('SELECT 1 FROM model_calls WHERE run_id = $1 AND outcome = $2', [
+        runId,
+        'aborted',
+      ]);
+      expect(aborted.rowCount).toBeGreaterThan(0);
 
       proxy.target.url = healthy.url;
       const second = startWorkerProcess(stack.config);
