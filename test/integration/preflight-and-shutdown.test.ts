@@ -88,7 +88,7 @@ describe('preflight and shutdown', () => {
         ...s,
         metric: { kind: 'llm_judge', rubric: 'Is the label right?', model: 'judge' },
         models: { ...s.models, judge: { ...s.models['sim-large']!, model: 'sim-huge' } },
-      } as TaskSpec;
+      };
     });
     expect(unknown.exitCode).toBe(2);
     expect(unknown.message).toMatch(/model "judge" \(sim-huge at .*\): the endpoint does not serve a model "sim-huge"/);

@@ -45,7 +45,7 @@ describe('injected 429 bursts', () => {
             retryAfterMs = reply.headers.get('retry-after-ms');
             continue;
           }
-          statuses.push(reply instanceof OpenAI.APIError ? reply.status : 200);
+          statuses.push(reply instanceof OpenAI.APIError ? (reply.status as number) : 200);
           answers.push(
             reply instanceof OpenAI.APIError
               ? `error ${reply.status}`
