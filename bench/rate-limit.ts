@@ -5,6 +5,7 @@
 // client's own overshoot), and the worst 60-second window relative to the limit.
 // Usage: npm run bench:rate-limit -- [--seconds 240] [--workers 3] [--rpm 600]
 //          [--server-error-rate 0.05] [--burst-rate 0.005] [--burst-length 5] [--retry-after 1]
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PromptevoClient } from '../client/api.js';
 import { loadTaskFile } from '../client/task-file.js';
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     'burst-rate': { type: 'string', default: '0.005' },
     'burst-length': { type: 'string', default: '5' },
     'retry-after': { type: 'string', default: '1' },
+    /** Writes the model server's request log here (JSON), to look at where the rate dips. */
+    records: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
@@ -83,6 +86,7 @@ await client.run(runId).terminate('benchmark window over');
 await stopWorkers(workers);
 
 const records = server.stats.requests('sim-large');
+if (values.records) writeFileSync(values.records, JSON.stringify(records));
 const figures = rateFigures(records, {
   rpm,
   warmupMs: WARMUP_MS,
