@@ -6,16 +6,21 @@ import { ModelGateway } from './model-gateway.js';
 import { createProposeActivity } from './propose.js';
 import { createRunLifecycleActivities } from './run-lifecycle.js';
 import { RunStore } from './run-store.js';
+import { createTaskCheckActivities } from './task-check.js';
+import { policyFromConfig } from '../platform/policy.js';
 
 export type { ActivityDeps } from './deps.js';
 
 /** All activities, bound to one worker's dependencies. Workflows import this type only. */
 export function createActivities(deps: ActivityDeps) {
   const store = new RunStore(deps.db);
-  const gateway = new ModelGateway(deps.db);
+  // The cluster's task policy, from this worker's settings (roots resolved at start).
+  const policy = policyFromConfig(deps.config);
+  const gateway = new ModelGateway(deps.db, policy);
   return {
-    ...createDoctorActivities(deps),
-    ...createRunLifecycleActivities(deps, store),
+    ...createDoctorActivities(deps, policy),
+    ...createTaskCheckActivities(deps, policy),
+    ...createRunLifecycleActivities(deps, store, policy),
     ...createDistillActivities(deps, store),
     evaluateCandidate: createEvaluateActivity(deps, store, gateway),
     proposeCandidate: createProposeActivity(deps, store, gateway),

@@ -4,6 +4,7 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import OpenAI, { APIError } from 'openai';
 import type { ChatMessage } from '../core/chat.js';
 import { canonicalJson, sha256Hex } from '../core/hash.js';
+import type { TaskPolicy } from '../core/policy/types.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
 import { type Db } from '../platform/db.js';
 import { bookAttempt, bookCacheHit, type LedgerEntry } from './call-ledger.js';
@@ -18,6 +19,7 @@ import {
   retryAfterMs,
 } from './provider-errors.js';
 import { SharedRateLimiter } from './rate-limiter.js';
+import { apiKeyFor } from './task-policy.js';
 
 export { backoffMs, classifyProviderError, retryAfterMs } from './provider-errors.js';
 
@@ -89,6 +91,8 @@ export class ModelGateway {
 
   constructor(
     private readonly db: Db,
+    /** The cluster's task policy: which keys may go to which hosts (checked before a key is read). */
+    readonly policy: TaskPolicy,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.limiter = new SharedRateLimiter(db);
@@ -145,14 +149,7 @@ export class ModelGateway {
     const id = `${endpoint.baseUrl}|${endpoint.apiKeyEnv ?? ''}|${endpoint.timeoutMs}`;
     let client = this.clients.get(id);
     if (!client) {
-      const apiKey = endpoint.apiKeyEnv ? this.env[endpoint.apiKeyEnv] : 'not-needed';
-      if (!apiKey) {
-        throw ApplicationFailure.nonRetryable(
-          `model "${modelName}" (${endpoint.baseUrl}): environment variable ${endpoint.apiKeyEnv} is not set on worker; ` +
-            'set it where the workers run',
-          'MissingApiKey',
-        );
-      }
+      const apiKey = apiKeyFor(modelName, endpoint, this.policy, this.env);
       // The client's own retries are off: they would bypass the shared limiter and the ledger.
       client = new OpenAI({ apiKey, baseURL: endpoint.baseUrl, timeout: endpoint.timeoutMs, maxRetries: 0 });
       this.clients.set(id, client);

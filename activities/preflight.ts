@@ -2,7 +2,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import OpenAI, { APIError } from 'openai';
 import type { MetricSpec } from '../core/task/metric-spec.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
+import type { TaskPolicy } from '../core/policy/types.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
+import { apiKeyFor } from './task-policy.js';
 
 /** Every model a run may call: its roles, distillation's teacher and student, and every llm_judge metric's model. */
 export function modelsUsed(spec: TaskSpec): string[] {
@@ -29,7 +31,7 @@ export interface EndpointCheck {
   model: string;
   ok: boolean;
   /** What is wrong, when something is. */
-  problem?: 'missing-key' | 'key-refused' | 'unreachable' | 'unknown-model' | 'error';
+  problem?: 'missing-key' | 'policy' | 'key-refused' | 'unreachable' | 'unknown-model' | 'error';
   /** The provider's HTTP status, when it answered with an error. */
   status?: number;
   detail: string;
@@ -42,19 +44,24 @@ export interface EndpointCheck {
  */
 export async function checkEndpoints(
   endpoints: Record<string, ModelSpec>,
+  policy: TaskPolicy,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<EndpointCheck[]> {
   const listings = new Map<string, Promise<string[] | 'no-route'>>();
   const checks: EndpointCheck[] = [];
   for (const [name, endpoint] of Object.entries(endpoints)) {
     const where = `model "${name}" (${endpoint.model} at ${endpoint.baseUrl})`;
-    const apiKey = endpoint.apiKeyEnv ? env[endpoint.apiKeyEnv] : 'not-needed';
-    if (!apiKey) {
+    let apiKey: string;
+    try {
+      // The task policy first: a key goes only to the hosts it is bound to, /models included.
+      apiKey = apiKeyFor(name, endpoint, policy, env);
+    } catch (err) {
+      const missing = err instanceof ApplicationFailure && err.type === 'MissingApiKey';
       checks.push({
         model: name,
         ok: false,
-        problem: 'missing-key',
-        detail: `${where}: environment variable ${endpoint.apiKeyEnv} is not set on the worker; set it where the workers run`,
+        problem: missing ? 'missing-key' : 'policy',
+        detail: (err as Error).message,
       });
       continue;
     }
@@ -131,11 +138,17 @@ function failed(err: unknown, endpoint: ModelSpec, where: string): Omit<Endpoint
  * Inside a run, before it spends anything (defence in depth behind the client's check): a missing
  * or refused key fails the run with one clear message instead of a burst of rejected completions.
  */
-export async function checkModelAccess(spec: TaskSpec, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const checks = await checkEndpoints(endpointsUsed(spec), env);
+export async function checkModelAccess(
+  spec: TaskSpec,
+  policy: TaskPolicy,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const endpoints = endpointsUsed(spec);
+  // A key the policy refuses, or that is not set, fails the run with the policy's own failure.
+  for (const [name, endpoint] of Object.entries(endpoints)) apiKeyFor(name, endpoint, policy, env);
+  const checks = await checkEndpoints(endpoints, policy, env);
   // Only what no retry cures fails the run here; an unreachable endpoint may come back.
   for (const check of checks) {
-    if (check.problem === 'missing-key') throw ApplicationFailure.nonRetryable(check.detail, 'MissingApiKey');
     if (check.problem === 'key-refused') {
       throw ApplicationFailure.nonRetryable(check.detail, `ProviderRejected${check.status}`);
     }

@@ -19,6 +19,11 @@ export interface ProposeInput {
   parentHashes: string[];
   /** Seeds the operator's own choices and the meta call, so a retry proposes the same child. */
   seed: number;
+  /**
+   * The generation's screening minibatch: failures on these come first in what the meta model is
+   * shown, since beating the parent there is what the child is screened on.
+   */
+  focusIds?: string[];
   /** Distillation: failures are the student's and demos come from the teacher's traces. */
   stage?: Stage;
   fitness?: FitnessModel;
@@ -55,7 +60,7 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
     // Everything shown to the meta model or turned into a demo comes from the train split.
     const trainIds = await store.splitIds(runId, 'train');
     const fitnessModel = input.fitness && input.fitness !== 'dev' ? input.fitness.model : spec.roles.dev;
-    if (name === 'reflect') ctx.examples = await failuresOf(input.parentHashes[0]!, rng);
+    ctx.examples = await evidenceFor(name, input.parentHashes, rng);
     const teacher = input.teacher;
     const teacherPool = (): Promise<Extract<Demo, { kind: 'trace' }>[]> =>
       store.passingTraces(runId, teacher!.hash, programLabel(teacher!.model, teacher!.program), trainIds);
@@ -122,21 +127,61 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
       return rows[0]?.hash;
     }
 
-    async function failuresOf(hash: string, choose: Rng): Promise<ShownExample[]> {
+    /**
+     * Train failures shown to the meta model: reflect needs them; mutate, crossover and differential
+     * get them as evidence unless `search.operatorEvidence` is off.
+     */
+    async function evidenceFor(op: OperatorName, parents: string[], choose: Rng): Promise<ShownExample[] | undefined> {
+      const count = spec.search.reflectExamples;
+      if (op === 'reflect' || (op === 'mutate' && spec.search.operatorEvidence)) {
+        return failuresOf(parents[0]!, undefined, choose, count);
+      }
+      if (!spec.search.operatorEvidence) return undefined;
+      if (op === 'crossover') return failuresOf(parents[0]!, parents[1], choose, count);
+      if (op === 'differential') return failuresOf(parents[3] ?? parents[0]!, undefined, choose, count);
+      return undefined;
+    }
+
+    /**
+     * Up to `count` of `hash`'s failures on train, drawn at random within groups taken in order:
+     * failures on the generation's minibatch first (with `rival`, those the rival answered right on
+     * the same model before the others), then the rest likewise.
+     */
+    async function failuresOf(
+      hash: string,
+      rival: string | undefined,
+      choose: Rng,
+      count: number,
+    ): Promise<ShownExample[]> {
       const { rows } = await db.query<{
         inputs: Record<string, unknown>;
         outputs: Record<string, unknown>;
         output: unknown;
         raw_output: string;
         feedback: string | null;
+        rival_passed: boolean;
+        in_focus: boolean;
       }>(
-        `SELECT e.inputs, e.outputs, v.output, v.raw_output, v.feedback
+        `SELECT e.inputs, e.outputs, v.output, v.raw_output, v.feedback,
+                COALESCE(r.score >= 1, false) AS rival_passed, v.example_id = ANY($5::text[]) AS in_focus
            FROM evaluations v JOIN examples e ON e.run_id = v.run_id AND e.example_id = v.example_id
+           LEFT JOIN evaluations r ON r.run_id = v.run_id AND r.candidate_hash = $4 AND r.model = v.model
+                                  AND r.example_id = v.example_id
           WHERE v.run_id = $1 AND v.candidate_hash = $2 AND v.model = $3 AND v.score < 1 AND v.split = 'train'
-          ORDER BY v.score, v.example_id LIMIT 40`,
-        [runId, hash, fitnessModel],
+          ORDER BY in_focus DESC, v.score, v.example_id LIMIT 40`,
+        [runId, hash, fitnessModel, rival ?? null, input.focusIds ?? []],
       );
-      return choose.sample(rows, spec.search.reflectExamples).map((r) => ({
+      const chosen: typeof rows = [];
+      for (const [focus, passed] of [
+        [true, true],
+        [true, false],
+        [false, true],
+        [false, false],
+      ] as const) {
+        const group = rows.filter((r) => r.in_focus === focus && r.rival_passed === passed);
+        chosen.push(...choose.sample(group, count - chosen.length));
+      }
+      return chosen.map((r) => ({
         inputs: r.inputs,
         expected: r.outputs,
         got: r.output ?? r.raw_output,

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { ApplicationFailure } from '@temporalio/activity';
 import { describeRowErrors, parseTaskDataset } from '../core/data/task-dataset.js';
+import { countRecords } from '../core/data/dataset.js';
 import { splitExamples } from '../core/data/split.js';
 import { drawSeedDemos, seedDemoProblem } from '../core/data/seed-demos.js';
 import type { GenerationStats, PreparedRun, RunInput, RunStatus, Spend, Stage } from '../core/engine/types.js';
@@ -8,6 +8,8 @@ import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { ActivityDeps } from './deps.js';
 import { checkModelAccess } from './preflight.js';
+import type { TaskPolicy } from '../core/policy/types.js';
+import { findPolicyViolations, policyFailure, readDatasetWithinPolicy, rowCapViolation } from './task-policy.js';
 import type { RunStore, SplitName } from './run-store.js';
 
 /** The genome a run starts from, as the task's seedPrompt describes it. */
@@ -29,12 +31,16 @@ export function seedGenome(spec: TaskSpec, drawnDemos: string[] = []): Genome {
   });
 }
 
-export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunStore) {
+export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunStore, policy: TaskPolicy) {
   return {
     /** Records the run, loads and validates the dataset, splits it and stores the examples. Idempotent. */
     async prepareRun(input: RunInput): Promise<PreparedRun> {
       const { runId, spec } = input;
-      await checkModelAccess(spec);
+      // The cluster's task policy again, before any key is read or file opened: a run started
+      // without the client's check (or on a worker with stricter settings) still obeys it.
+      const violations = await findPolicyViolations(input, policy);
+      if (violations.length > 0) throw policyFailure(input.taskFile, violations);
+      await checkModelAccess(spec, policy);
       await db.query(
         `INSERT INTO runs (id, task_name, task_file, dataset_path, spec, seed) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (id) DO NOTHING`,
@@ -42,16 +48,11 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
       );
       const existing = await db.query<{ n: string }>('SELECT count(*) AS n FROM examples WHERE run_id = $1', [runId]);
       if (Number(existing.rows[0]?.n ?? 0) === 0) {
-        let text: string;
-        try {
-          text = await readFile(input.datasetPath, 'utf8');
-        } catch (err) {
-          throw ApplicationFailure.nonRetryable(
-            `dataset ${input.datasetPath} cannot be read on worker (${(err as Error).message}); workers need the file at the same path`,
-            'DatasetUnreadable',
-          );
-        }
-        const parsed = parseTaskDataset(text, spec, input.datasetPath);
+        const data = await readDatasetWithinPolicy(input.datasetPath, policy);
+        if ('violation' in data) throw policyFailure(input.taskFile, [data.violation]);
+        const parsed = parseTaskDataset(data.text, spec, input.datasetPath);
+        const tooMany = rowCapViolation(countRecords(data.text, spec.data.format), input.datasetPath, policy);
+        if (tooMany) throw policyFailure(input.taskFile, [tooMany]);
         if (parsed.errors.length > 0) {
           throw ApplicationFailure.nonRetryable(
             `dataset has ${parsed.errors.length} bad row(s):\n${describeRowErrors(parsed.errors)}`,

@@ -3,21 +3,30 @@
 // summary table again: each arm's mean over seeds with a 95% t-interval and its paired difference
 // against promptevo. For arms measured in different invocations (e.g. promptevo with other search
 // settings beside DSPy arms measured earlier). A later file's arm replaces an earlier file's.
-// Usage: npm run bench:dspy-combine -- <scores.json> [<scores.json> ...] [--only arm,arm]
+// Usage: npm run bench:dspy-combine -- <scores.json> [<scores.json> ...] [--only arm,arm] [--gepa-calls N]
+// (--gepa-calls: GEPA's mean search calls, for scores files written before they recorded them;
+// the run's report.md gives them.)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TITLES, type Arm } from './dspy/arms.js';
-import { formatInterval, pairedDifference, tInterval } from './dspy/stats.js';
+import { formatInterval, pairedDifference, REACH_TOLERANCE, tInterval } from './dspy/stats.js';
 
 interface ScoresFile {
   task: string;
   testIds: string[];
-  runs: { arm: Arm; seed: number; invalid?: string; scores: number[]; searchCalls?: number }[];
+  runs: {
+    arm: Arm;
+    seed: number;
+    invalid?: string;
+    scores: number[];
+    searchCalls?: number;
+    trajectory?: { calls: number; test: number }[];
+  }[];
 }
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { only: { type: 'string' } },
+  options: { only: { type: 'string' }, 'gepa-calls': { type: 'string' } },
 });
 if (positionals.length === 0) throw new Error('give one or more scores-<task>.json files');
 const files = positionals.map((file) => ({ file, data: JSON.parse(readFileSync(file, 'utf8')) as ScoresFile }));
@@ -54,5 +63,27 @@ for (const arm of arms) {
   const calls = withCalls.length > 0 ? mean(withCalls.map((r) => r.searchCalls!)).toFixed(0) : 'n/a';
   console.log(
     `| ${TITLES[arm]} | ${runs.length}/${all} | ${formatInterval(test)} | ${diff} | ${calls} | ${byArm.get(arm)!.file} |`,
+  );
+}
+
+// Calls-to-reach, as bench:dspy prints it: the paid search calls until promptevo's best-so-far
+// (chosen on validation) scores, on test, at least GEPA's mean test score; against GEPA's mean calls.
+const gepaCallsGiven = values['gepa-calls'] === undefined ? undefined : Number(values['gepa-calls']);
+if (gepaCallsGiven !== undefined && !(gepaCallsGiven > 0)) throw new Error('--gepa-calls: expected a positive number');
+const gepaRuns = (byArm.get('gepa')?.runs ?? [])
+  .filter((r) => !r.invalid)
+  .map((r) => ({ ...r, searchCalls: r.searchCalls ?? gepaCallsGiven }))
+  .filter((r) => r.searchCalls !== undefined);
+const promptevoRuns = (byArm.get('promptevo')?.runs ?? []).filter((r) => !r.invalid && r.trajectory);
+if (gepaRuns.length > 0 && promptevoRuns.length > 0) {
+  const target = mean(gepaRuns.map((r) => mean(r.scores)));
+  const gepaCalls = mean(gepaRuns.map((r) => r.searchCalls!));
+  const reach = promptevoRuns.map((r) => r.trajectory!.find((p) => p.test >= target - REACH_TOLERANCE)?.calls);
+  const reached = reach.filter((c): c is number => c !== undefined);
+  console.log('');
+  console.log(
+    `calls-to-reach GEPA's mean test ${target.toFixed(3)}: promptevo ${reach.map((c) => c ?? 'not reached').join(' / ')} ` +
+      `against GEPA's ${gepaCalls.toFixed(0)} search calls (mean)` +
+      (reached.length === reach.length ? `; ratio ${(mean(reached) / gepaCalls).toFixed(2)}` : ''),
   );
 }

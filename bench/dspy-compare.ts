@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARMS, TITLES, failedCalls, runDspy, startArmServer, type Arm, type ArmRun } from './dspy/arms.js';
 import { runPromptevo } from './dspy/promptevo-arm.js';
-import { formatInterval, mean, pairedDifference, tInterval } from './dspy/stats.js';
+import { formatInterval, mean, pairedDifference, REACH_TOLERANCE, tInterval } from './dspy/stats.js';
 import { META_MODEL, benchTask, exportSplit, type BenchTask } from './dspy/tasks.js';
 
 const { values } = parseArgs({
@@ -45,9 +45,10 @@ if (!Number.isInteger(seedCount) || seedCount < 1) throw new Error(`--seeds: wan
 const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
 const outDir = path.resolve(values.out);
 mkdirSync(outDir, { recursive: true });
-// One key for every arm's server, passed to promptevo's workers and to DSPy in BENCH_MODEL_KEY (never on a command line).
+// One key for every arm's server, passed to promptevo's workers in PROMPTEVO_KEY_BENCH and to DSPy in
+// BENCH_MODEL_KEY (never on a command line).
 const apiKey = `bench-${randomBytes(8).toString('hex')}`;
-process.env['BENCH_MODEL_KEY'] = apiKey; // for the test scoring this process runs with promptevo's activity
+process.env['PROMPTEVO_KEY_BENCH'] = apiKey; // for the test scoring this process runs with promptevo's activity
 const taskOptions = {
   calls: +values.calls,
   realCalls: +values['real-calls'],
@@ -127,7 +128,7 @@ function taskTables(task: BenchTask, split: ReturnType<typeof exportSplit>['spli
   const gepa = valid('gepa');
   const reach = valid('promptevo').map((r) => {
     const target = mean(gepa.map((g) => g.test));
-    return r.trajectory?.find((p) => p.test >= target - 1e-9)?.calls;
+    return r.trajectory?.find((p) => p.test >= target - REACH_TOLERANCE)?.calls;
   });
   const reachLine =
     gepa.length > 0 && reach.length > 0

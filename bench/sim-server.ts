@@ -15,6 +15,8 @@ export interface SimServerOptions {
   jitterMs?: number;
   /** Server-enforced requests per minute; unset means unlimited. */
   rpm?: number;
+  /** When set, every request (the counters included) must send it as a Bearer key. */
+  apiKey?: string;
 }
 
 export interface SimServer {
@@ -32,7 +34,11 @@ function serverConfig(options: SimServerOptions): Record<string, unknown> {
     latency: { meanMs: options.latencyMs, jitterMs: options.jitterMs ?? 0 },
     ...(options.rpm ? { limits: { rpm: options.rpm } } : {}),
   });
-  return { seed: 1, models: { 'sim-large': model('large'), 'sim-small': model('small') } };
+  return {
+    seed: 1,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    models: { 'sim-large': model('large'), 'sim-small': model('small') },
+  };
 }
 
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
@@ -70,7 +76,10 @@ export async function startSimServerProcess(options: SimServerOptions): Promise<
   return {
     url,
     async received() {
-      const stats = (await (await fetch(`${url}/stats`)).json()) as { models: Record<string, { requests: number }> };
+      const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+      const response = await fetch(`${url}/stats`, { headers });
+      if (!response.ok) throw new Error(`model server GET /stats answered ${response.status}`);
+      const stats = (await response.json()) as { models: Record<string, { requests: number }> };
       return Object.values(stats.models).reduce((n, m) => n + m.requests, 0);
     },
     close: () =>

@@ -38,6 +38,7 @@ import { loadRunDetails, renderCandidate, type RunDetails } from './run-details.
 import { distillWorkflowId, runWorkflowId, SA } from '../workflows/search-attributes.js';
 import { CliError, EXIT, runUiUrl, temporalUiUrl } from './connection.js';
 import { loadTaskFile, type LoadedTask } from './task-file.js';
+import { checkTaskOnWorker } from './task-check.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { validateTaskSpec } from '../core/task/spec.js';
 
@@ -165,6 +166,13 @@ export class PromptevoClient {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(runId)) {
       throw new CliError(`run id "${runId}" may only use letters, digits, "-", "_" and "."`, EXIT.usage);
     }
+    // The cluster's task policy, on the final spec, answered by a worker: a refused task starts nothing.
+    await checkTaskOnWorker(this.temporal, this.config, {
+      spec,
+      datasetPath: task.datasetPath,
+      taskFile: task.taskFile,
+      label: runId,
+    });
     if (options.preflight !== false) await this.checkEndpoints(spec);
     const workflowId = runWorkflowId(runId);
     const s = spec.search;

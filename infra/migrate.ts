@@ -1,6 +1,7 @@
-// Applies database migrations: `node --import tsx infra/migrate.ts up`.
+// Applies database migrations: `node --import tsx infra/migrate.ts up`, as the role that owns the tables.
+// With PROMPTEVO_WORKER_DB_ROLE=<role>, also grants that role what workers need (platform/migrations.ts).
 import { loadConfig, describeDatabaseUrl, ConfigError } from '../platform/config.js';
-import { migrateUp } from '../platform/migrations.js';
+import { grantWorkerRole, migrateUp } from '../platform/migrations.js';
 
 async function main(): Promise<void> {
   const direction = process.argv[2] ?? 'up';
@@ -13,6 +14,12 @@ async function main(): Promise<void> {
       ? `[promptevo] migrations applied to ${where}: ${applied.join(', ')}`
       : `[promptevo] database up to date (${where})`,
   );
+  // Optional: the least-privilege role workers log in as gets DML on the tables just migrated.
+  const workerRole = process.env.PROMPTEVO_WORKER_DB_ROLE;
+  if (workerRole) {
+    await grantWorkerRole(config, workerRole);
+    console.error(`[promptevo] worker role ${workerRole}: may read and write the tables, no DDL`);
+  }
 }
 
 main().catch((err: unknown) => {

@@ -6,6 +6,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 as_postgres() { if [[ "$(id -u)" == "0" ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cluster_online() { pg_lsclusters -h 2>/dev/null | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1==v && $2==c {print $4}' | grep -q online; }
 
+# The least-privilege role workers may log in as (DML on promptevo's tables, no DDL; the grants are
+# made per schema by infra/migrate.ts with PROMPTEVO_WORKER_DB_ROLE). Local only, like the owner's
+# password: set PROMPTEVO_WORKER_DB_PASSWORD before the first provision to choose another.
+WORKER_ROLE=promptevo_worker
+ensure_worker_role() {
+  as_postgres psql -p "$PG_PORT" -qtAc "SELECT 1 FROM pg_roles WHERE rolname='$WORKER_ROLE'" | grep -q 1 && return
+  local password="${PROMPTEVO_WORKER_DB_PASSWORD:-promptevo_worker}"
+  as_postgres psql -p "$PG_PORT" -q -v password="$password" <<<"CREATE ROLE $WORKER_ROLE LOGIN PASSWORD :'password' NOSUPERUSER NOCREATEDB NOCREATEROLE"
+  log "postgres: role '$WORKER_ROLE' (workers' least-privilege login) created"
+}
+
 cmd="${1:-status}"
 if ! uses_own_postgres; then
   [[ "$cmd" == "status" ]] && echo "postgres: external (DATABASE_URL)"
@@ -18,6 +29,7 @@ case "$cmd" in
       pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start
     fi
     wait_for "PostgreSQL" 60 pg_isready -h 127.0.0.1 -p "$PG_PORT" -q
+    ensure_worker_role || log "postgres: cannot check role '$WORKER_ROLE' (run: sudo bash infra/postgres.sh provision)"
     ;;
   stop)
     if cluster_online; then pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop; log "postgres: stopped"; fi
@@ -28,6 +40,7 @@ case "$cmd" in
       as_postgres psql -p "$PG_PORT" -qc "CREATE ROLE promptevo LOGIN PASSWORD 'promptevo' CREATEDB"
     as_postgres psql -p "$PG_PORT" -qtAc "SELECT 1 FROM pg_database WHERE datname='promptevo'" | grep -q 1 ||
       as_postgres psql -p "$PG_PORT" -qc "CREATE DATABASE promptevo OWNER promptevo"
+    ensure_worker_role
     log "postgres: role and database 'promptevo' ready"
     ;;
   status)

@@ -67,6 +67,8 @@ case "${1:-status}" in
     bash "$ROOT/infra/postgres.sh" start
     start_temporal
     start_model_server
+    # The local cluster has the workers' least-privilege role (infra/postgres.sh): keep its grants current.
+    if uses_own_postgres; then export PROMPTEVO_WORKER_DB_ROLE="${PROMPTEVO_WORKER_DB_ROLE:-promptevo_worker}"; fi
     node --import tsx "$ROOT/infra/migrate.ts" up
     print_status
     ;;

@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseKeyHosts } from '../core/policy/key-hosts.js';
 
 /**
  * Process configuration: environment variables, optionally layered over a YAML/JSON file named by
@@ -33,6 +34,20 @@ export const configSchema = z.object({
    * serve many activity slots; kept small so many workers fit PostgreSQL's default 100.
    */
   WORKER_DB_POOL: positiveInt.default(10),
+  // The task policy (platform/policy.ts): what an untrusted task file may make a worker use.
+  /** Only environment variables named with this prefix may be used as API keys. */
+  PROMPTEVO_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the start of an environment variable name, e.g. PROMPTEVO_KEY_')
+    .default('PROMPTEVO_KEY_'),
+  /** Which hosts each key may be sent to: `NAME=host[:port][,host...];NAME=...`. */
+  PROMPTEVO_KEY_HOSTS: z.string().default(''),
+  /** Directories datasets must lie in, separated by ":"; relative to the worker's working directory. */
+  PROMPTEVO_DATA_ROOTS: z.string().min(1, 'expected one or more directories separated by ":"').default('.'),
+  /** Directories `module` metrics must lie in, separated by ":"; empty: module metrics are refused. */
+  PROMPTEVO_MODULE_ROOTS: z.string().default(''),
+  PROMPTEVO_MAX_DATASET_BYTES: positiveInt.default(64 * 1024 * 1024),
+  PROMPTEVO_MAX_DATASET_ROWS: positiveInt.default(100_000),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -78,7 +93,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const value = env[key];
     if (value !== undefined && value !== '') merged[key] = value;
   }
-  const result = configSchema.safeParse(merged);
+  const result = configSchema
+    .superRefine((config, ctx) => {
+      const { problems } = parseKeyHosts(config.PROMPTEVO_KEY_HOSTS, config.PROMPTEVO_KEY_PREFIX);
+      for (const message of problems) ctx.addIssue({ code: 'custom', path: ['PROMPTEVO_KEY_HOSTS'], message });
+    })
+    .safeParse(merged);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '?');

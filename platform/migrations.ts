@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
+import pg from 'pg';
 import { type Config } from './config.js';
 
 export const migrationsDir = fileURLToPath(new URL('../infra/migrations', import.meta.url));
@@ -22,4 +23,46 @@ export async function migrateUp(config: Pick<Config, 'DATABASE_URL' | 'PROMPTEVO
     log: () => undefined,
   });
   return applied.map((m) => m.name);
+}
+
+const sqlIdentifier = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * Gives a least-privilege database role what a worker needs in the configured schema, and no
+ * more: use of the schema, SELECT/INSERT/UPDATE/DELETE on promptevo's tables and use of their
+ * sequences. No DDL (the role owns nothing, so it cannot DROP, ALTER or TRUNCATE; it has no CREATE
+ * on the schema) and no access to the migration ledger. Run by the owner role after `migrateUp`;
+ * idempotent. The role itself is created by an administrator (`infra/postgres.sh provision`
+ * locally, `infra/docker/postgres-init.sh` in Docker, or `CREATE ROLE ... LOGIN PASSWORD ...`).
+ */
+export async function grantWorkerRole(
+  config: Pick<Config, 'DATABASE_URL' | 'PROMPTEVO_DB_SCHEMA'>,
+  role: string,
+): Promise<void> {
+  if (!sqlIdentifier.test(role)) {
+    throw new Error(`worker database role "${role}" is not a lower-case SQL identifier (letters, digits, _)`);
+  }
+  const client = new pg.Client({ connectionString: config.DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    if (rows.length === 0) {
+      throw new Error(
+        `worker database role "${role}" does not exist; an administrator creates it once with ` +
+          `CREATE ROLE ${role} LOGIN PASSWORD '<password>' (locally: bash infra/postgres.sh provision)`,
+      );
+    }
+    const schema = config.PROMPTEVO_DB_SCHEMA;
+    await client.query('BEGIN');
+    await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
+    await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);
+    await client.query(`REVOKE ALL ON TABLE ${schema}.pgmigrations FROM ${role}`);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await client.end();
+  }
 }

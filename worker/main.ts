@@ -4,12 +4,15 @@
 import { GracefulShutdownPeriodExpiredError, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { createPool } from '../platform/db.js';
-import { logger } from '../platform/logger.js';
+import { logger, registerSecret } from '../platform/logger.js';
+import { databasePassword } from '../platform/redact.js';
 import { connectWorker, createPromptevoWorker } from './create-worker.js';
 import { temporalLogger } from './temporal-logger.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The environment's keys are registered when the logger is created; the database password may come from a file.
+  registerSecret(databasePassword(config.DATABASE_URL));
   const log = logger().child({ component: 'worker' });
   Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'], logger: temporalLogger(log) });
   const connection = await connectWorker(config);

@@ -115,6 +115,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
   let ended = '';
   let rngState = Rng.fromSeed(`distill:${spec.search.seed}`).getState();
   let operatorCredit: OperatorCredit = {};
+  let screenQueue: string[] = [];
   while (!ended) {
     const best = population[0];
     if (!best) ended = 'budget_exhausted';
@@ -136,6 +137,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
           spec,
           valIds: prep.valIds,
           screenIds: prep.trainIds,
+          screenQueue,
           population,
           rngState,
           budget,
@@ -161,6 +163,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
     population = result.population;
     rngState = result.rngState;
     operatorCredit = result.operatorCredit;
+    screenQueue = result.screenQueue;
     spend = maxSpend(spend, result.spend);
     if (result.budgetExhausted && (population[0]?.score ?? 0) < config.threshold) ended = 'budget_exhausted';
   }

@@ -13,6 +13,8 @@ import {
   anyOperatorLeft,
   chunk,
   choosePopulation,
+  nextMinibatch,
+  perfectOn,
   EVAL_BATCH,
   planChildren,
   childrenThatBeatTheirParent,
@@ -48,13 +50,16 @@ export const progressQuery = defineQuery<GenerationProgress>('progress');
 
 /** Rounds in which slots left without a child (nothing to work on, or a rejected child) are drawn again. */
 const REDRAW_ROUNDS = 2;
+/** Minibatches a generation draws at most while every planned parent is perfect on the last one. */
+const MINIBATCH_ROUNDS = 3;
 
 /**
  * One generation, every call spent where it counts:
  * 1. score any parent not yet scored on the validation split (the seed, in generation 0);
- * 2. draw a minibatch from the train split and score the children's parents on it;
- * 3. propose children (reflection reads the parents' train failures), drawing again any slot
- *    whose operator had nothing to work on;
+ * 2. take the next minibatch of a shuffled pass over the train split and score the children's
+ *    parents on it (the next one again while every planned parent is perfect on it);
+ * 3. propose children for parents with something to fix (the operators read the parents' train
+ *    failures), drawing again any slot whose operator or parent had nothing to work on;
  * 4. screen every child on the same minibatch against its primary parent (paired);
  * 5. score the children that beat their parent on the full validation split;
  * 6. choose the next population on validation.
@@ -99,6 +104,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     return {
       population,
       rngState: rng.getState(),
+      screenQueue: input.screenQueue ?? [],
       stats: emptyStats(generation, population),
       spend,
       spendByModel: {},
@@ -112,8 +118,18 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     population = population.map((m) => ({ ...m, ...scored.get(m.hash) }));
   }
 
-  // 2-3. Children, each with its primary parent scored on the generation's minibatch.
-  const minibatch = rng.sample(screenPool, Math.min(search.minibatchSize, screenPool.length));
+  // 2-3. Children, each with its primary parent scored on the generation's minibatch: the next
+  // examples of a shuffled pass over train. A child can pass the screen only by strictly beating its
+  // parent there, so a parent perfect on the minibatch gets no child (no meta call, no screening);
+  // when every planned parent is perfect, the next examples of the pass are tried instead, at the
+  // cost of the parents' calls only.
+  let screenQueue = input.screenQueue ?? [];
+  const drawMinibatch = (): string[] => {
+    const next = nextMinibatch(screenQueue, screenPool, search.minibatchSize, rng);
+    screenQueue = next.queue;
+    return next.minibatch;
+  };
+  let minibatch = drawMinibatch();
   const onMinibatch = new Map<string, number[]>();
   const slots = generation === 0 ? search.populationSize - 1 : Math.max(1, search.populationSize - search.elites);
   const proposals: ProposalResult[] = [];
@@ -127,28 +143,57 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   let plans = planChildren({ population, slots: affordableSlots, search, rng, credit });
   let planned = plans.length;
   let skipped = 0;
-  for (let round = 0; plans.length > 0; round++) {
-    await screenOnMinibatch([...new Set(plans.map((p) => p.parents[0]!))]);
-    step('proposing', `Proposing ${plans.length} children with the meta model`);
-    const results = await Promise.all(plans.map(propose));
+  let perfect = 0;
+  let minibatches = 1;
+  for (let round = 0; plans.length > 0;) {
+    const primaries = [...new Set(plans.map((p) => p.parents[0]!))];
+    await screenOnMinibatch(primaries);
+    const hopeless = plans.filter((p) => perfectOn(onMinibatch.get(p.parents[0]!)));
+    const nextCost = primaries.length * minibatch.length + childCost + valIds.length;
+    if (
+      hopeless.length === plans.length &&
+      proposals.length === 0 &&
+      minibatches < MINIBATCH_ROUNDS &&
+      screenPool.length > minibatch.length &&
+      fits(nextCost)
+    ) {
+      step('screening', `Every planned parent is perfect on this minibatch; drawing the next ${minibatch.length}`);
+      onMinibatch.clear();
+      minibatch = drawMinibatch();
+      minibatches++;
+      continue;
+    }
+    perfect += hopeless.length;
+    const live = plans.filter((p) => !hopeless.includes(p));
+    step('proposing', `Proposing ${live.length} children with the meta model`);
+    const results = await Promise.all(live.map(propose));
     results.forEach((p) => (spend = maxSpend(spend, p.spend)));
     proposals.push(...results);
-    const idle: ChildPlan[] = [];
+    const idle: ChildPlan[] = [...hopeless];
     results.forEach((p, i) => {
       if (p.status === 'created' && !known.has(p.hash)) {
         known.add(p.hash);
         children.push({ hash: p.hash, operator: p.operator, parents: p.parents, score: 0, scores: [] });
       } else {
         if (p.status === 'skipped') skipped++;
-        idle.push(plans[i]!);
+        idle.push(live[i]!);
       }
     });
-    if (round >= REDRAW_ROUNDS || idle.length === 0) break;
-    // Draw the idle slots again, without the operators that had nothing to work on.
+    if (round++ >= REDRAW_ROUNDS || idle.length === 0) break;
+    // Draw the idle slots again, without the operators that had nothing to work on and from parents
+    // with something to fix on the minibatch.
     const tried = new Set<OperatorName>(results.flatMap((p) => (p.status === 'skipped' ? [p.operator] : [])));
     const exclude = (name: OperatorName): boolean => tried.has(name);
-    if (!anyOperatorLeft(search, population.length, exclude)) break;
-    plans = planChildren({ population, slots: shrinkTo(idle.length, childCost), search, rng, exclude, credit });
+    const fixable = population.filter((m) => !perfectOn(onMinibatch.get(m.hash)));
+    if (fixable.length === 0 || !anyOperatorLeft(search, fixable.length, exclude)) break;
+    plans = planChildren({
+      population: fixable,
+      slots: shrinkTo(idle.length, childCost),
+      search,
+      rng,
+      exclude,
+      credit,
+    });
     planned += plans.length;
   }
 
@@ -160,9 +205,11 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     step('screening', `Screening ${affordableChildren.length} children on ${minibatch.length} train examples`);
     await screenOnMinibatch(affordableChildren.map((c) => c.hash));
     const screen = { children: affordableChildren, childScores: onMinibatch, parentScores: onMinibatch };
-    // One paired comparison serves both: promotion (capped by screenKeep) and operator credit.
+    // One paired comparison serves both: promotion (capped by screenKeep and validatePerGeneration)
+    // and operator credit.
     const winners = childrenThatBeatTheirParent(screen);
-    promoted = winners.slice(0, Math.max(1, Math.ceil(affordableChildren.length * search.screenKeep)));
+    const keep = Math.max(1, Math.ceil(affordableChildren.length * search.screenKeep));
+    promoted = winners.slice(0, Math.min(keep, search.validatePerGeneration));
     beatParent = new Set(winners.map((c) => c.hash));
   }
   // Credit for adaptive operator selection: a trial per child screened or rejected, a pass per child that beat its parent.
@@ -188,7 +235,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     generation,
     proposed: planned,
     rejected: proposals.filter((p) => p.status === 'rejected').length,
-    skipped,
+    skipped: skipped + perfect,
     screened: affordableChildren.length,
     promoted: evaluated.length,
     bestHash: best.hash,
@@ -214,12 +261,31 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   setCurrentDetails(
     `Done: best ${best.score.toFixed(3)} (${short(best.hash)}, ${best.operator}); ${stats.promoted} of ${stats.screened} screened children beat their parent and were evaluated fully`,
   );
-  return { population: next, rngState: rng.getState(), stats, spend, spendByModel, budgetExhausted, operatorCredit };
+  return {
+    population: next,
+    rngState: rng.getState(),
+    screenQueue,
+    stats,
+    spend,
+    spendByModel,
+    budgetExhausted,
+    operatorCredit,
+  };
 
   function propose(plan: ChildPlan): Promise<ProposalResult> {
     return acts.proposeCandidate.executeWithOptions(
       { summary: `${plan.operator} of ${plan.parents.map(short).join(' + ')}` },
-      [{ runId, generation, operator: plan.operator, parentHashes: plan.parents, seed: plan.seed, ...distill }],
+      [
+        {
+          runId,
+          generation,
+          operator: plan.operator,
+          parentHashes: plan.parents,
+          seed: plan.seed,
+          focusIds: minibatch,
+          ...distill,
+        },
+      ],
     );
   }
 

@@ -82,6 +82,8 @@ export interface RunState {
   spendByModel: Record<string, Spend>;
   /** Operators' screening success so far (adaptive operator selection); absent in runs started before it. */
   operatorCredit?: OperatorCredit;
+  /** The rest of the current shuffled pass over train for screening minibatches. */
+  screenQueue?: string[];
 }
 
 export interface RunStatusView {
@@ -276,6 +278,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
           spec,
           valIds: prepared.valIds,
           screenIds: prepared.trainIds ?? [],
+          screenQueue: state.screenQueue ?? [],
           population,
           rngState: state.rngState,
           budget: state.budget,
@@ -289,7 +292,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
       staticDetails:
         generation === 0
           ? `Grows the initial population of ${search.populationSize} from the seed prompt and scores it on ${prepared.valIds.length} validation examples.`
-          : `Population ${search.populationSize} (${search.elites} elites, ${search.selection} selection); children screened on ${search.minibatchSize} examples, the best ${Math.round(search.screenKeep * 100)}% scored on ${prepared.valIds.length}.`,
+          : `Population ${search.populationSize} (${search.elites} elites, ${search.selection} selection); children screened on ${search.minibatchSize} examples, at most ${search.validatePerGeneration} that beat their parent scored on ${prepared.valIds.length}.`,
       typedSearchAttributes: [
         { key: SA.task, value: spec.name },
         { key: SA.runId, value: runId },
@@ -301,6 +304,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     state.population = result.population;
     state.rngState = result.rngState;
     state.operatorCredit = result.operatorCredit;
+    state.screenQueue = result.screenQueue;
     state.spend = maxSpend(state.spend, result.spend);
     if (Object.keys(result.spendByModel).length > 0) state.spendByModel = result.spendByModel;
     state.generation = generation;

@@ -28,14 +28,16 @@ export async function runPromptevo(
   seedDemos = 0,
 ): Promise<ArmRun> {
   const stack = await openBenchStack('dspy');
-  const worker = startWorkerProcess(stack.config, { BENCH_MODEL_KEY: apiKey });
+  // The key may go to this arm's model server only (the cluster's task policy).
+  const config = { ...stack.config, PROMPTEVO_KEY_HOSTS: `PROMPTEVO_KEY_BENCH=${new URL(server.url).host}` };
+  const worker = startWorkerProcess(config, { PROMPTEVO_KEY_BENCH: apiKey });
   try {
     await worker.ready;
     const client = new PromptevoClient(stack.client, stack.config);
     const runId = `bench-dspy-${task.label.replace('@', '-')}-s${seed}-${Date.now()}`;
     const endpoint = (model: string, maxConcurrency: number) => ({
       baseUrl: `${server.url}/v1`,
-      apiKeyEnv: 'BENCH_MODEL_KEY',
+      apiKeyEnv: 'PROMPTEVO_KEY_BENCH',
       model,
       maxConcurrency,
       timeoutMs: 300_000,
@@ -89,7 +91,7 @@ export async function runPromptevo(
     // activity (what its finalize step calls): answered from the run's cache where it already
     // scored them, outside the budget where the search spent it first.
     const activities = createActivities({
-      config: stack.config,
+      config,
       db: stack.db,
       log: createLogger('warn'),
       workerIdentity: 'bench-dspy-compare',

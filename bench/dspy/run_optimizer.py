@@ -192,8 +192,10 @@ def make_scorer(task: dict[str, Any]):
 # ---- counting what reached the model server ------------------------------------------------------
 
 
-def server_stats(server: str) -> dict[str, Any]:
-    with urllib.request.urlopen(f"{server}/stats", timeout=30) as response:
+def server_stats(server: str, api_key: str) -> dict[str, Any]:
+    # The server's counters need its key, like its completions.
+    request = urllib.request.Request(f"{server}/stats", headers={"Authorization": f"Bearer {api_key}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)["models"]
 
 
@@ -223,7 +225,7 @@ def main() -> None:
     settings: dict[str, Any] = {}
     n_val, n_train, budget = len(valset), len(trainset), args.calls
 
-    before = server_stats(args.server)
+    before = server_stats(args.server, api_key)
     started = time.monotonic()
     settings["adapter"] = args.adapter
     settings["seed"] = args.seed
@@ -271,7 +273,7 @@ def main() -> None:
     else:
         compiled = program
     search_seconds = time.monotonic() - started
-    after_search = server_stats(args.server)
+    after_search = server_stats(args.server, api_key)
 
     evaluate = dspy.Evaluate(devset=testset, metric=plain_metric, num_threads=args.threads, display_progress=False,
                              failure_score=0.0, provide_traceback=False, max_errors=no_abort)
@@ -280,7 +282,7 @@ def main() -> None:
     for row, (_example, pred, _score) in zip(split["test"], result.results):
         outputs = {name: getattr(pred, name, None) for name in output_names} if pred is not None else {}
         predictions.append({"id": row["id"], "outputs": outputs})
-    after_test = server_stats(args.server)
+    after_test = server_stats(args.server, api_key)
 
     predictor = compiled.predictors()[0]
     json.dump(

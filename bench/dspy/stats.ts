@@ -48,3 +48,10 @@ export function formatInterval(i: Interval, digits = 3, signed = false): string 
   if (!Number.isFinite(i.mean)) return 'n/a';
   return Number.isFinite(i.lo) ? `${f(i.mean)} [${f(i.lo)}, ${f(i.hi)}]` : `${f(i.mean)} (n=${i.n}, no interval)`;
 }
+
+/**
+ * Calls-to-reach counts promptevo as having reached GEPA's mean test score when within 1e-4 of
+ * it: token F1 of the same answers can differ by ~1e-5 per example between runs (floating point),
+ * far below one example's weight (1/90 here), so this forgives rounding and nothing else.
+ */
+export const REACH_TOLERANCE = 1e-4;

@@ -57,10 +57,28 @@ function readJsonlRows(text: string, file: string, errors: RowError[]): RawRow[]
         rows.push({ line: index + 1, values: value as Record<string, unknown> });
       else errors.push({ file, line: index + 1, message: 'each line must be a JSON object' });
     } catch (error) {
-      errors.push({ file, line: index + 1, message: `malformed JSON line: ${(error as Error).message}` });
+      errors.push({ file, line: index + 1, message: `malformed JSON line: ${jsonErrorWithoutText(error as Error)}` });
     }
   });
   return rows;
+}
+
+/**
+ * JSON.parse quotes the text it failed on ('Unexpected token 'r', "root:x:0:0:..." is not valid
+ * JSON'); errors name the file, line and what was wrong, never the line's content.
+ */
+function jsonErrorWithoutText(error: Error): string {
+  const message = error.message.split('\n')[0] ?? '';
+  const quote = message.indexOf('"');
+  return quote < 0 ? message : `${message.slice(0, quote).replace(/[\s,]+$/, '')} (not valid JSON)`;
+}
+
+/** How many records a dataset holds (non-blank JSONL lines; CSV records after the header), without validating them. */
+export function countRecords(text: string, format: 'jsonl' | 'csv'): number {
+  if (format === 'csv') return Math.max(0, readCsv(text).records.length - 1);
+  let count = 0;
+  for (const line of text.split('\n')) if (line.trim() !== '') count++;
+  return count;
 }
 
 function readCsvRows(text: string, file: string, errors: RowError[]): RawRow[] {

@@ -65,6 +65,37 @@ export function planChildren(options: {
   return plans;
 }
 
+/**
+ * The next `size` examples of a shuffled pass over `pool` (an epoch, as GEPA samples its
+ * minibatches): successive generations see new examples until the pool is used up, then a new
+ * shuffled pass starts. Ids in the queue that left the pool are dropped.
+ */
+export function nextMinibatch(
+  queue: readonly string[],
+  pool: readonly string[],
+  size: number,
+  rng: Rng,
+): { minibatch: string[]; queue: string[] } {
+  const n = Math.min(size, pool.length);
+  const inPool = new Set(pool);
+  const kept = queue.filter((id) => inPool.has(id));
+  const minibatch = kept.slice(0, n);
+  let rest = kept.slice(n);
+  if (minibatch.length < n) {
+    const taken = new Set(minibatch);
+    const pass = rng.shuffle(pool.filter((id) => !taken.has(id)));
+    const need = n - minibatch.length;
+    minibatch.push(...pass.slice(0, need));
+    rest = pass.slice(need);
+  }
+  return { minibatch, queue: rest };
+}
+
+/** Whether every score is perfect: a child can then not strictly beat this parent on the minibatch. */
+export function perfectOn(scores: readonly number[] | undefined): boolean {
+  return scores !== undefined && scores.length > 0 && scores.every((s) => s >= 1);
+}
+
 /** Whether some operator can still be drawn once `exclude` rules some out. */
 export function anyOperatorLeft(
   search: SearchSpec,

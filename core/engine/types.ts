@@ -102,6 +102,8 @@ export interface GenerationInput {
   valIds: string[];
   /** Screening: each generation's minibatch is drawn from these (the train split; validation when it is empty). */
   screenIds: string[];
+  /** The rest of the current shuffled pass over `screenIds` (absent: start a new pass). */
+  screenQueue?: string[];
   population: Member[];
   rngState: RngState;
   budget: Budget;
@@ -120,6 +122,8 @@ export interface GenerationInput {
 export interface GenerationResult {
   population: Member[];
   rngState: RngState;
+  /** What is left of the shuffled pass over the screening examples, for the next generation. */
+  screenQueue: string[];
   stats: GenerationStats;
   /** operatorCredit with this generation's screen added. */
   operatorCredit: OperatorCredit;

@@ -1,3 +1,4 @@
+import { compileSafeRegex } from './safe-regex.js';
 import { averageFields, comparedFields, type LocalMetric, showValue } from './metric.js';
 
 const asText = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
@@ -23,9 +24,12 @@ export function containsMetric(options: { field?: string; value?: string; caseSe
   };
 }
 
-/** 1 when the field matches the pattern (the pattern was checked when the spec was parsed). */
+/**
+ * 1 when the field matches the pattern (checked when the spec was parsed). RE2 semantics, so a
+ * task's pattern matches in linear time and cannot stall a worker (see safe-regex.ts).
+ */
 export function regexMetric(options: { field?: string; pattern: string; flags?: string }): LocalMetric {
-  const pattern = new RegExp(options.pattern, (options.flags ?? '').replace('g', ''));
+  const pattern = compileSafeRegex(options.pattern, options.flags ?? '');
   return {
     kind: 'local',
     name: 'regex',

@@ -1,10 +1,11 @@
-import { ANSWER_INSTRUCTIONS, childFromReply, fencePrompt } from './meta-format.js';
+import { ANSWER_INSTRUCTIONS, childFromReply, fencePrompt, renderEvidence } from './meta-format.js';
 import { type LlmOperator, parentAt } from './operator.js';
 
 /**
  * EvoPrompt DE. Parents, in order: base (the candidate being replaced), two donors, and
  * the current best. The donors' differences play the part of DE's difference vector:
- * mutated, applied to the best, then crossed with the base.
+ * mutated, applied to the best, then crossed with the base. Evidence, when there is some: the
+ * current best's train failures.
  */
 export const differentialOperator: LlmOperator = {
   kind: 'llm',
@@ -27,6 +28,10 @@ export const differentialOperator: LlmOperator = {
         '3. Apply the mutated parts to Prompt 3, replacing the matching parts.',
         '4. Cross over the result of step 3 with the basic prompt to produce the final prompt.',
       ].join('\n'),
+      ...renderEvidence(
+        'Examples the current best prompt got wrong, with feedback: the final prompt should handle them, through general rules.',
+        ctx.examples ?? [],
+      ),
       ANSWER_INSTRUCTIONS,
     ].join('\n\n');
     return [{ role: 'user', content: user }];

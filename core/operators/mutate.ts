@@ -1,4 +1,4 @@
-import { extractFenced, ANSWER_INSTRUCTIONS, childFromReply, fencePrompt } from './meta-format.js';
+import { extractFenced, ANSWER_INSTRUCTIONS, childFromReply, fencePrompt, renderEvidence } from './meta-format.js';
 import { MUTATION_PROMPTS, THINKING_STYLES } from './mutation-library.js';
 import { type LlmOperator, type OperatorContext, parentAt } from './operator.js';
 
@@ -24,7 +24,11 @@ function plan(ctx: OperatorContext): MutationPlan {
   };
 }
 
-/** PromptBreeder mutation: one parent, rewritten under a mutation-prompt × thinking-style. */
+/**
+ * PromptBreeder mutation: one parent, rewritten under a mutation-prompt × thinking-style. When the
+ * parent has failures on train, they are shown as evidence (`ctx.examples`), so the rewrite is
+ * grounded in what the prompt gets wrong rather than blind.
+ */
 export const mutateOperator: LlmOperator = {
   kind: 'llm',
   name: 'mutate',
@@ -45,6 +49,10 @@ export const mutateOperator: LlmOperator = {
       ...steps,
       'Prompt to improve:',
       fencePrompt(parent),
+      ...renderEvidence(
+        'Examples this prompt got wrong, with the expected answer, the answer given and feedback: use them as evidence of what the prompt is missing, and state what you learn as general rules, not copies of the examples.',
+        ctx.examples ?? [],
+      ),
       ANSWER_INSTRUCTIONS,
     ].join('\n\n');
     return [{ role: 'user', content: user }];

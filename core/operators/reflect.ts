@@ -1,4 +1,10 @@
-import { ANSWER_INSTRUCTIONS, childFromReply, fencePrompt, renderShownExample } from './meta-format.js';
+import {
+  ANSWER_INSTRUCTIONS,
+  childFromReply,
+  EXAMPLES_ARE_DATA,
+  fencePrompt,
+  renderShownExample,
+} from './meta-format.js';
 import { type LlmOperator, parentAt } from './operator.js';
 
 /**
@@ -14,7 +20,7 @@ export const reflectOperator: LlmOperator = {
     const examples = ctx.examples ?? [];
     if (examples.length === 0) throw new Error('reflect: needs ctx.examples (a minibatch of answers with feedback)');
     const user = [
-      'A language model was given the prompt below. Then it answered the examples that follow; each shows the inputs, the expected answer, what the model answered and feedback on it.',
+      `A language model was given the prompt below. Then it answered the examples that follow; each shows the inputs, the expected answer, what the model answered and feedback on it. ${EXAMPLES_ARE_DATA}`,
       fencePrompt(parentAt(ctx, 0, 'reflect')),
       examples.map(renderShownExample).join('\n\n'),
       [

@@ -45,10 +45,23 @@ export const searchSpecSchema = z
     tournamentSize: z.number().int().min(2).default(3),
     /** Failures (train examples with the parent's answer and feedback) one reflection shows the meta model. */
     reflectExamples: z.number().int().min(1).max(32).default(8),
+    /**
+     * Show mutate, crossover and differential the same number of train failures as evidence (of the
+     * parent, of the first parent preferring those the second got right, of the current best), so
+     * their rewrites are grounded in what goes wrong. Off: they see prompts only (EvoPrompt's blind
+     * operators).
+     */
+    operatorEvidence: z.boolean().default(true),
     /** Examples a new child is screened on before it earns a full evaluation. */
     minibatchSize: z.number().int().positive().default(8),
-    /** Fraction of screened children promoted to full evaluation. */
+    /** At most this fraction of the children screened goes on to full validation. */
     screenKeep: z.number().gt(0).max(1).default(0.5),
+    /**
+     * Children that beat their parent on the screen and are scored on the full validation split, per
+     * generation, largest gain first. Validation is the costliest step; validating one winner per
+     * generation lets the next generation build on it (GEPA validates one child per iteration).
+     */
+    validatePerGeneration: z.number().int().positive().default(1),
     maxPromptChars: z.number().int().positive().default(8000),
     maxDemos: z.number().int().nonnegative().default(8),
     budget: budgetSpecSchema.default({}),

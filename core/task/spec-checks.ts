@@ -1,3 +1,5 @@
+import { safeRegexProblem } from '../metrics/safe-regex.js';
+import { urlCredentialProblem } from '../policy/url-credentials.js';
 import type { MetricSpec } from './metric-spec.js';
 import { looksLikeLiteralKey } from './model-spec.js';
 import type { SpecProblem } from './spec-errors.js';
@@ -5,9 +7,11 @@ import { formatPath } from './spec-errors.js';
 import type { TaskSpec } from './spec-schema.js';
 import { closestName } from '../text.js';
 
-/** Refuses any string that looks like a secret, wherever it is; keys belong in env vars. */
+/** Refuses any string that looks like a secret or a URL carrying one, wherever it is; keys belong in env vars. */
 export function findLiteralKeys(data: unknown, path: PropertyKey[] = []): SpecProblem[] {
   if (typeof data === 'string') {
+    const inUrl = urlCredentialProblem(data);
+    if (inUrl) return [{ path: formatPath(path), message: inUrl }];
     return looksLikeLiteralKey(data)
       ? [
           {
@@ -109,14 +113,8 @@ function checkMetric(
   }
   const problems: SpecProblem[] = [];
   if (metric.kind === 'regex') {
-    try {
-      new RegExp(metric.pattern, metric.flags);
-    } catch (error) {
-      problems.push({
-        path: `${path}.pattern`,
-        message: `not a valid regular expression: ${(error as Error).message}`,
-      });
-    }
+    const problem = safeRegexProblem(metric.pattern, metric.flags);
+    if (problem) problems.push({ path: `${path}.pattern`, message: problem });
   }
   if ('field' in metric && metric.field !== undefined && !outputs.includes(metric.field)) {
     const guess = closestName(metric.field, outputs);

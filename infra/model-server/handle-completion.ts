@@ -12,6 +12,7 @@ import { readMetaExamples } from './sim/meta-examples.js';
 import { readMetaRequest } from './sim/meta-request.js';
 import { buildRequestView } from './sim/request-view.js';
 import type { InjectedFault, StatsRecorder } from './stats.js';
+import { isAuthorized, unauthorized } from './auth.js';
 import { estimatePromptTokens, estimateTokens } from './tokenizer.js';
 
 export interface CompletionDeps {
@@ -60,19 +61,11 @@ export async function handleCompletion(req: IncomingMessage, res: ServerResponse
   let injected: InjectedFault | undefined;
   let headers: Record<string, string> = {};
   try {
-    const authorized = !deps.apiKey || req.headers.authorization === `Bearer ${deps.apiKey}`;
+    const authorized = isAuthorized(req, deps.apiKey);
     const body = await readJsonBody(req).catch((err: unknown) => err);
     if (body && typeof body === 'object' && 'model' in body && typeof body.model === 'string') model = body.model;
     arrivedAt = deps.stats.arrived(model);
-    if (!authorized) {
-      throw new ApiError(
-        401,
-        'Incorrect or missing API key: send `Authorization: Bearer <key>` with the apiKey from the model server config.',
-        'authentication_error',
-        null,
-        'invalid_api_key',
-      );
-    }
+    if (!authorized) throw unauthorized();
     if (body instanceof Error) throw body;
     const request = parseChatRequest(body);
     const runtime = deps.runtimes.get(request.model);

@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './api-error.js';
+import { isAuthorized, unauthorized } from './auth.js';
 import type { ModelServerConfig } from './config.js';
 import { handleCompletion } from './handle-completion.js';
 import { sendError, sendJson, toApiError } from './http-io.js';
@@ -45,10 +46,9 @@ export async function startModelServer(
         shutdown: shutdown.signal,
       });
     }
+    // Every other route (models, counters, health, unknown paths) needs the key as well.
+    if (!isAuthorized(req, config.apiKey)) throw unauthorized();
     if (req.method === 'GET' && path === '/v1/models') {
-      if (config.apiKey && req.headers.authorization !== `Bearer ${config.apiKey}`) {
-        throw new ApiError(401, 'Incorrect or missing API key.', 'authentication_error', null, 'invalid_api_key');
-      }
       const data = [...runtimes.keys()].map((id) => ({ id, object: 'model', created, owned_by: 'promptevo-local' }));
       return sendJson(res, 200, { object: 'list', data });
     }

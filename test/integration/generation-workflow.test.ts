@@ -28,7 +28,9 @@ const trainIds = Array.from({ length: 30 }, (_, i) => `train-${i}`);
 const valIds = Array.from({ length: 20 }, (_, i) => `val-${i}`);
 
 /** Stub activities over a toy fitness (`score` below), counting one call per new (candidate, example). */
-function stubActivities(options: { reflectHasNothing: boolean }) {
+function stubActivities(options: { reflectHasNothing: boolean; seedPerfectOn?: (id: string) => boolean }) {
+  const fitness = (hash: string, id: string): number =>
+    hash === 'seed' && options.seedPerfectOn ? (options.seedPerfectOn(id) ? 1 : 0) : score(hash, id);
   const calls: { purpose: string; hash: string; exampleIds: string[] }[] = [];
   const proposals: ProposeInput[] = [];
   const paid = new Set<string>();
@@ -47,7 +49,7 @@ function stubActivities(options: { reflectHasNothing: boolean }) {
           if (!paid.has(`${input.hash}|${id}`)) book(1);
           paid.add(`${input.hash}|${id}`);
         }
-        const scores = input.exampleIds.map((id) => score(input.hash, id));
+        const scores = input.exampleIds.map((id) => fitness(input.hash, id));
         const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
         return Promise.resolve({ hash: input.hash, model: 'm', scores, mean, spend });
       },
@@ -106,7 +108,10 @@ describe('generation workflow with stub activities', () => {
     const input: GenerationInput = {
       runId: `stub-${taskQueue}`,
       generation: 0,
-      spec: { ...spec, search: { ...spec.search, populationSize: 6, minibatchSize: 5, screenKeep: 1 } },
+      spec: {
+        ...spec,
+        search: { ...spec.search, populationSize: 6, minibatchSize: 5, screenKeep: 1, validatePerGeneration: 10 },
+      },
       valIds,
       screenIds: trainIds,
       population: [{ hash: 'seed', operator: 'seed', parents: [], score: 0, scores: [] }],
@@ -166,6 +171,50 @@ describe('generation workflow with stub activities', () => {
     // Every slot ends with a child: the skipped ones were drawn again with the other operator.
     expect(mutates).toHaveLength(5);
     expect(result.stats.operators).toEqual({ mutate: 5 });
+  });
+
+  it('spends no child on a parent perfect on the minibatch: the next examples of the pass are drawn', async () => {
+    const firstFive = trainIds.slice(0, 5);
+    const stubs = stubActivities({ reflectHasNothing: false, seedPerfectOn: (id) => firstFive.includes(id) });
+    const result = await runGeneration(stubs, { screenQueue: trainIds.slice(0, 12) });
+    const screens = stubs.calls.filter((c) => c.purpose === 'screen');
+    // The seed is perfect on the first five: screened there, then on the next five of the pass, where
+    // every child is screened; no proposal was made before the second minibatch.
+    expect(screens[0]).toMatchObject({ hash: 'seed', exampleIds: firstFive });
+    const second = trainIds.slice(5, 10);
+    expect(screens.slice(1).every((s) => s.exampleIds.join() === second.join())).toBe(true);
+    expect(screens.slice(1).map((s) => s.hash)).toContain('seed');
+    expect(result.stats.screened).toBe(5);
+    expect(result.stats.skipped).toBe(0);
+    expect(result.screenQueue).toEqual(trainIds.slice(10, 12));
+  });
+
+  it('makes no child at all when the parent is perfect on every minibatch it is given, and still completes', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false, seedPerfectOn: () => true });
+    const result = await runGeneration(stubs);
+    const screens = stubs.calls.filter((c) => c.purpose === 'screen');
+    expect(stubs.proposals).toHaveLength(0);
+    expect(screens.map((s) => s.hash)).toEqual(['seed', 'seed', 'seed']);
+    expect(new Set(screens.flatMap((s) => s.exampleIds)).size).toBe(15);
+    expect(result.stats.skipped).toBe(5);
+    expect(result.population.map((m) => m.hash)).toEqual(['seed']);
+  });
+
+  it('validates only the child with the largest gain on the screen by default', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false });
+    const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
+    const result = await runGeneration(stubs, {
+      spec: { ...spec, search: { ...spec.search, populationSize: 6, minibatchSize: 5, screenKeep: 1 } },
+    });
+    const minibatch = stubs.calls.find((c) => c.purpose === 'screen')!.exampleIds;
+    const onMinibatch = (hash: string): number => minibatch.filter((id) => score(hash, id)).length;
+    const children = stubs.proposals.map((p) => `${p.operator}:${p.parentHashes[0]}:${p.seed}`);
+    const gains = children.map((h) => onMinibatch(h) - onMinibatch('seed')).filter((g) => g > 0);
+    expect(gains.length).toBeGreaterThan(1);
+    const validated = [...new Set(stubs.calls.filter((c) => c.purpose === 'validate').map((c) => c.hash))];
+    expect(validated.filter((h) => h !== 'seed')).toHaveLength(1);
+    expect(onMinibatch(validated.find((h) => h !== 'seed')!) - onMinibatch('seed')).toBe(Math.max(...gains));
+    expect(result.stats.promoted).toBe(1);
   });
 
   it('shrinks the last wave to the budget left after the reserve instead of dropping it', async () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectJson } from '../../activities/evaluate.js';
@@ -8,6 +7,7 @@ import { DEFAULT_MAX_RETRIES } from '../../activities/provider-errors.js';
 import type { ModelSpec } from '../../core/task/model-spec.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
 import type { ModelServer } from '../../infra/model-server/server.js';
+import { policyFromConfig } from '../../platform/policy.js';
 import { pointAt, simModels, startTestModelServer, totalRequests } from '../support/model-servers.js';
 import { startExampleRun, waitForRow } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
@@ -76,7 +76,7 @@ describe('model call faults', () => {
   it('an endpoint without maxRetries is retried a bounded number of times, every attempt booked, nothing cached', async () => {
     const server = await serve({ seed: 2, models: simModels({ faults: { truncatedRate: 1 } }) });
     const runId = await ledgerRun(`no-retries-${Date.now()}`);
-    const gateway = new ModelGateway(stack.db);
+    const gateway = new ModelGateway(stack.db, policyFromConfig(stack.config));
     const req = request(runId, endpointWithoutRetries(server), 'The app crashes.');
     const result = await gateway.call(req);
     expect(result.malformed).toMatch(/cut off/);
@@ -97,7 +97,7 @@ describe('model call faults', () => {
   it('a reply still malformed after its retries is asked again next time, never served from the cache', async () => {
     const server = await serve({ seed: 2, models: simModels({ faults: { malformedRate: 1 } }) });
     const runId = await ledgerRun(`malformed-${Date.now()}`);
-    const gateway = new ModelGateway(stack.db);
+    const gateway = new ModelGateway(stack.db, policyFromConfig(stack.config));
     const endpoint = { ...endpointWithoutRetries(server), maxRetries: 0 };
     const first = await gateway.call(request(runId, endpoint, 'Where is my parcel?'));
     const second = await gateway.call(request(runId, endpoint, 'Where is my parcel?'));
@@ -166,7 +166,9 @@ describe('model call faults', () => {
   });
 
   it('an example longer than the context scores 0 with feedback saying so, and the run completes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'promptevo-context-'));
+    // Inside the repository: datasets must lie in the workers' data roots (the working directory).
+    mkdirSync(join('.data', 'test'), { recursive: true });
+    const dir = mkdtempSync(join('.data', 'test', 'context-'));
     try {
       const lines = readFileSync('examples/ticket-routing/data.jsonl', 'utf8').trim().split('\n');
       const padded = lines.map((line, i) => {

@@ -49,7 +49,11 @@ describe('preflight and shutdown', () => {
   });
 
   async function refusal(runId: string, adjust: (spec: TaskSpec) => TaskSpec): Promise<CliError> {
-    const worker = await stack.startWorker();
+    // The task policy lets both keys go to this test's model server only.
+    const host = new URL(server.url).host;
+    const worker = await stack.startWorker({
+      PROMPTEVO_KEY_HOSTS: `PROMPTEVO_KEY_PREFLIGHT_RIGHT=${host};PROMPTEVO_KEY_PREFLIGHT_WRONG=${host}`,
+    });
     const error = await worker.runUntil(
       startExampleRun(stack, runId, adjust).then(
         () => undefined,
@@ -65,17 +69,20 @@ describe('preflight and shutdown', () => {
   }
 
   it('refuses an unreachable endpoint, an unknown model id (an llm_judge model too) and a refused key before anything starts', async () => {
-    process.env.PREFLIGHT_TEST_KEY = 'right-key';
-    process.env.PREFLIGHT_WRONG_KEY = 'wrong-key';
+    process.env.PROMPTEVO_KEY_PREFLIGHT_RIGHT = 'right-key';
+    process.env.PROMPTEVO_KEY_PREFLIGHT_WRONG = 'wrong-key';
     const before = totalRequests(server);
     const on = (spec: TaskSpec): TaskSpec =>
-      pointAt(`${server.url}/v1`, { apiKeyEnv: 'PREFLIGHT_TEST_KEY' })(smaller(spec));
+      pointAt(`${server.url}/v1`, { apiKeyEnv: 'PROMPTEVO_KEY_PREFLIGHT_RIGHT' })(smaller(spec));
 
     const unreachable = await refusal(`preflight-down-${Date.now()}`, (spec) => {
       const s = on(spec);
       return {
         ...s,
-        models: { ...s.models, 'sim-small': { ...s.models['sim-small']!, baseUrl: 'http://127.0.0.1:9/v1' } },
+        models: {
+          ...s.models,
+          'sim-small': { ...s.models['sim-small']!, baseUrl: 'http://127.0.0.1:9/v1', apiKeyEnv: undefined },
+        },
       };
     });
     expect(unreachable.exitCode).toBe(2);
@@ -95,10 +102,10 @@ describe('preflight and shutdown', () => {
     expect(unknown.message).toMatch(/it serves sim-large, sim-small/);
 
     const refused = await refusal(`preflight-key-${Date.now()}`, (spec) =>
-      pointAt(`${server.url}/v1`, { apiKeyEnv: 'PREFLIGHT_WRONG_KEY' })(smaller(spec)),
+      pointAt(`${server.url}/v1`, { apiKeyEnv: 'PROMPTEVO_KEY_PREFLIGHT_WRONG' })(smaller(spec)),
     );
     expect(refused.exitCode).toBe(2);
-    expect(refused.message).toMatch(/refused the API key from PREFLIGHT_WRONG_KEY with 401/);
+    expect(refused.message).toMatch(/refused the API key from PROMPTEVO_KEY_PREFLIGHT_WRONG with 401/);
     expect(refused.message).not.toContain('wrong-key');
     expect(totalRequests(server)).toBe(before);
   });

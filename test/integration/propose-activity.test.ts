@@ -79,4 +79,33 @@ describe('proposing from a parent with no failures', () => {
     ]);
     expect(rows.map((r) => r.purpose)).toEqual(['propose:reflect']);
   });
+
+  it('shows the failures on the generation minibatch first, however many others the parent has', async () => {
+    const train = prepared.trainIds!;
+    await stack.db.query(
+      `INSERT INTO evaluations (run_id, candidate_hash, model, example_id, output, raw_output, score, feedback, split)
+       SELECT $1, $2, 'sim-large', id, '{"label":"billing"}', 'x', 0, 'wrong team', 'train' FROM unnest($3::text[]) AS id
+       ON CONFLICT (run_id, candidate_hash, model, example_id) DO UPDATE SET score = 0`,
+      [runId, seedHash, train.slice(0, 45)],
+    );
+    const focus = train[44]!;
+    const { rows: example } = await stack.db.query<{ ticket: string }>(
+      `SELECT inputs->>'ticket' AS ticket FROM examples WHERE run_id = $1 AND example_id = $2`,
+      [runId, focus],
+    );
+    const result = await run(acts.proposeCandidate, {
+      runId,
+      generation: 2,
+      operator: 'reflect',
+      parentHashes: [seedHash],
+      seed: 11,
+      focusIds: [focus],
+    });
+    expect(result.status).not.toBe('skipped');
+    const { rows } = await stack.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM response_cache WHERE strpos(request::text, $1) > 0`,
+      [JSON.stringify(example[0]!.ticket).slice(1, -1)],
+    );
+    expect(Number(rows[0]!.n)).toBe(1);
+  });
 });

@@ -1,14 +1,20 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PromptevoClient } from '../../client/api.js';
+import { PromptevoClient } from '../../client/api.js';
+import { toDspyJson } from '../../client/export.js';
+import { renderRunReport } from '../../client/report/render-html.js';
 import type { ModelServer } from '../../infra/model-server/server.js';
 import { pointAt, simModels, startTestModelServer, totalRequests } from '../support/model-servers.js';
 import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
 import { startExampleRun } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 
-const SECRET = 'sk-promptevo-test-3f9a1c7e5b2d4680';
-const KEY_ENV = 'PROMPTEVO_TEST_PROVIDER_KEY';
+/**
+ * A key of no recognisable shape (not `sk-...`, not a bearer token), held in an environment
+ * variable with the key prefix: only the logger knowing the value can keep it out of the logs.
+ */
+const SECRET = 'Zq9-7fXw_not-an-sk-key-31337';
+const KEY_ENV = 'PROMPTEVO_KEY_SECRETS_TEST';
 
 /** History JSON with every payload's base64 `data` decoded, as `temporal workflow show` would print it. */
 function readableHistory(json: string): string {
@@ -41,6 +47,12 @@ describe('API keys', () => {
     await stack?.close();
   });
 
+  /** The operator's binding: this key may go to the test's model server and nowhere else. */
+  const bound = (): TestStack['config'] => ({
+    ...stack.config,
+    PROMPTEVO_KEY_HOSTS: `${KEY_ENV}=${new URL(server.url).host}`,
+  });
+
   // Without the client's preflight, so the run's own check (defence in depth) is what refuses a wrong key.
   const start = (label: string, keyEnv: string): Promise<{ client: PromptevoClient; runId: string }> =>
     startExampleRun(stack, `${label}-${Date.now()}`, pointAt(`${server.url}/v1`, { apiKeyEnv: keyEnv }), undefined, {
@@ -48,7 +60,7 @@ describe('API keys', () => {
     });
 
   it('a wrong key fails the run at once, with one attempt and a message naming the model and endpoint', async () => {
-    worker = startWorkerProcess(stack.config, { [KEY_ENV]: 'sk-wrong-key-0000000000000000', LOG_LEVEL: 'debug' });
+    worker = startWorkerProcess(bound(), { [KEY_ENV]: 'sk-wrong-key-0000000000000000', LOG_LEVEL: 'debug' });
     await worker.ready;
     try {
       await wrongKeyRun();
@@ -85,22 +97,26 @@ describe('API keys', () => {
     expect(rows[0]!.result.error).toMatch(/refused the API key/);
   }
 
-  it('the right key works, and appears in no workflow history, no database row and no log line', async () => {
-    worker = startWorkerProcess(stack.config, { [KEY_ENV]: SECRET, LOG_LEVEL: 'debug' });
+  it('the right key works, and appears in no workflow history, database row, log line, report or export', async () => {
+    worker = startWorkerProcess(bound(), { [KEY_ENV]: SECRET, LOG_LEVEL: 'debug' });
     await worker.ready;
     const { client, runId } = await start('right-key', KEY_ENV);
     const result = await client.waitForResult(runId);
     expect(result.status).toBe('completed');
+    expect(result.distill).toBeDefined();
     expect(totalRequests(server)).toBeGreaterThan(100);
 
-    const workflowIds = [
-      `run-${runId}`,
-      ...[0, 1, 2, 3, 4, 5].map((g) => `run-${runId}-gen-${String(g).padStart(3, '0')}`),
-    ];
+    // Every workflow of the run: its children, walked from the histories, and whatever visibility lists.
+    const workflowIds = await runWorkflowIds(runId);
+    expect(workflowIds).toContain(`run-${runId}-gen-005`);
+    expect(workflowIds).toContain(`run-${runId}-distill`);
     for (const id of workflowIds) {
-      const history = readableHistory(historyToJSON(await stack.client.workflow.getHandle(id).fetchHistory()));
-      expect(history).toContain('sim-large'); // payloads were decoded: the model names are visible
-      expect(history).not.toContain(SECRET);
+      const handle = stack.client.workflow.getHandle(id);
+      const history = readableHistory(historyToJSON(await handle.fetchHistory()));
+      expect(history).toContain('sim-'); // payloads were decoded: the model names are visible
+      expect(history, `history of ${id}`).not.toContain(SECRET);
+      const { memo, searchAttributes } = await handle.describe();
+      expect(JSON.stringify({ memo, searchAttributes }), `memo of ${id}`).not.toContain(SECRET);
     }
 
     const { rows: tables } = await stack.db.query<{ table_name: string }>(
@@ -116,8 +132,42 @@ describe('API keys', () => {
       expect(Number(rows[0]!.hits), table_name).toBe(0);
     }
 
+    // What an operator takes away: the HTML report, both export formats, `show` and `status`.
+    const reader = new PromptevoClient(stack.client, stack.config, stack.db);
+    const program = await reader.exportProgram(runId);
+    const outputs = {
+      report: renderRunReport(await reader.reportData(runId)),
+      export: JSON.stringify(program),
+      dspy: JSON.stringify(toDspyJson(program)),
+      show: JSON.stringify(await reader.show(runId)),
+      status: JSON.stringify(await reader.status(runId)),
+    };
+    expect(outputs.report).toContain('<html');
+    for (const [name, text] of Object.entries(outputs)) expect(text, name).not.toContain(SECRET);
+
     await worker.kill('SIGTERM');
     expect(worker.output().length).toBeGreaterThan(1_000);
+    expect(worker.output()).toContain('"msg":"worker started"'); // the worker's own log lines are captured
     expect(worker.output()).not.toContain(SECRET);
   });
+
+  /** `run-<id>` and every workflow below it: children from each history, plus the run's visibility listing. */
+  async function runWorkflowIds(runId: string): Promise<string[]> {
+    const found = new Set<string>();
+    const pending = [`run-${runId}`];
+    while (pending.length > 0) {
+      const id = pending.pop()!;
+      if (found.has(id)) continue;
+      found.add(id);
+      const history = await stack.client.workflow.getHandle(id).fetchHistory();
+      for (const event of history.events ?? []) {
+        const child = event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+        if (child) pending.push(child);
+      }
+    }
+    for await (const execution of stack.client.workflow.list({ query: `PromptEvoRunId='${runId}'` })) {
+      found.add(execution.workflowId);
+    }
+    return [...found].sort();
+  }
 });

@@ -212,4 +212,30 @@ describe('model server authentication', () => {
       await server.close();
     }
   });
+
+  it('every route, counters and health included, answers 401 without the key and serves with it', async () => {
+    const server = await startTestServer({ apiKey: 'right-key', models: simModels });
+    const routes: [string, string][] = [
+      ['GET', '/v1/models'],
+      ['GET', '/stats'],
+      ['GET', '/stats/requests?model=sim-large'],
+      ['POST', '/stats/reset'],
+      ['GET', '/health'],
+      ['GET', '/no-such-route'],
+    ];
+    try {
+      for (const [method, path] of routes) {
+        for (const authorization of [undefined, 'Bearer wrong-key', 'right-key', 'Bearer right-key-and-more']) {
+          const headers: Record<string, string> = authorization ? { authorization } : {};
+          const response = await fetch(`${server.url}${path}`, { method, headers });
+          expect(response.status, `${method} ${path} with ${authorization ?? 'no key'}`).toBe(401);
+          expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
+        }
+        const ok = await fetch(`${server.url}${path}`, { method, headers: { authorization: 'Bearer right-key' } });
+        expect(ok.status, `${method} ${path} with the key`).toBe(path === '/no-such-route' ? 404 : 200);
+      }
+    } finally {
+      await server.close();
+    }
+  });
 });

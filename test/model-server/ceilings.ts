@@ -27,6 +27,7 @@ export const exampleFamilies: Record<string, string> = {
   'ticket-routing': 'ticket-routing',
   'seller-score': 'seller-score',
   'shipping-address': 'shipping-address',
+  'content-moderation': 'content-moderation',
 };
 
 /** Guidance beyond the hidden rules that a family rewards (seller-score: anchors against hedging). */

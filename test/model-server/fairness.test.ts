@@ -19,6 +19,7 @@ const seedPrompts: Record<string, string> = {
   'ticket-routing': '## Task\nRoute each support ticket to the team that should handle it.',
   'seller-score': "## Task\nScore the seller's handling of the customer conversation from 0 to 10.",
   'shipping-address': "## Task\nExtract the shipping address from the customer's message.",
+  'content-moderation': '## Task\nLabel the post with every platform policy it violates, or none.',
 };
 
 /** Meta requests without examples, in the shapes different clients send. */

@@ -65,3 +65,16 @@ describe('parseDataset (JSONL)', () => {
     expect(parseDataset(good, options).rows[0]!.id).toBe(first.rows[0]!.id);
   });
 });
+
+describe('parseDataset errors never quote a line', () => {
+  it('a file that is not JSONL is reported by file, line and what was wrong, without its text', () => {
+    const text = 'root:x:0:0:root:/root:/bin/bash\n{"ticket": "hi", priority\n';
+    const { errors } = parseDataset(text, { fileName: 'data.jsonl', format: 'jsonl', signature: ticketSignature });
+    const shown = errors.map(formatRowError);
+    expect(shown).toEqual([
+      expect.stringMatching(/^data\.jsonl:1: malformed JSON line: Unexpected token/),
+      expect.stringMatching(/^data\.jsonl:2: malformed JSON line: /),
+    ]);
+    expect(shown.join('\n')).not.toMatch(/root:x|\/bin\/bash|"hi"/);
+  });
+});

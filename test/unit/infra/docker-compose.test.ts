@@ -5,14 +5,17 @@ import { describe, expect, it } from 'vitest';
 interface Service {
   image?: string;
   build?: unknown;
-  ports?: string[];
-  environment?: Record<string, string>;
+  ports?: (string | number | { host_ip?: string; published?: string | number; target?: number })[];
+  environment?: Record<string, string> | string[];
   depends_on?: Record<string, { condition: string }>;
   command?: string[] | string;
   deploy?: { replicas?: number };
 }
 
-const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service> };
+type Compose = { services: Record<string, Service> };
+// `merge` reads the `<<: *promptevo-env` merge keys as docker compose does.
+const parseCompose = (text: string): Compose => parse(text, { merge: true }) as Compose;
+const compose = parseCompose(readFileSync('docker-compose.yml', 'utf8'));
 const services = compose.services;
 const service = (name: string): Service => {
   const s = services[name];
@@ -43,18 +46,26 @@ describe('docker-compose.yml', () => {
     const temporal = service('temporal');
     expect(temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
     expect(temporal.depends_on?.postgresql?.condition).toBe('service_healthy');
-    expect(temporal.ports).toContain('7233:7233');
-    expect(service('temporal-ui').ports).toContain('8080:8080');
-    expect(service('temporal-ui').environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
-    expect(service('postgresql').ports).toContain('5432:5432');
+    expect(temporal.ports).toContain('127.0.0.1:7233:7233');
+    expect(service('temporal-ui').ports).toContain('127.0.0.1:8080:8080');
+    expect(service('temporal-ui').environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233' });
+    expect(service('postgresql').ports).toContain('127.0.0.1:5432:5432');
+    expect(service('model-server').ports).toContain('127.0.0.1:8787:8787');
   });
 
   it('points the workers at the compose services and starts them after setup and migrations', () => {
     const worker = service('worker');
     expect(worker.environment).toMatchObject({
       TEMPORAL_ADDRESS: 'temporal:7233',
-      DATABASE_URL: expect.stringContaining('@postgresql:5432/'),
+      // The least-privilege role; migrations run as the owner and grant it DML.
+      DATABASE_URL: expect.stringMatching(
+        /^postgres:\/\/promptevo_worker:\$\{PROMPTEVO_WORKER_DB_PASSWORD:\?[^}]+\}@postgresql:5432\//,
+      ),
       MODEL_SERVER_URL: 'http://model-server:8787/v1',
+    });
+    expect(service('migrate').environment).toMatchObject({
+      DATABASE_URL: expect.stringMatching(/^postgres:\/\/promptevo:/),
+      PROMPTEVO_WORKER_DB_ROLE: 'promptevo_worker',
     });
     expect(worker.deploy?.replicas).toBeGreaterThanOrEqual(2);
     expect(worker.depends_on).toMatchObject({
@@ -69,5 +80,75 @@ describe('docker-compose.yml', () => {
     const command = [service('temporal-setup').command].flat().join(' ');
     const registered = [...command.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => [m[1], m[2]]);
     expect(registered).toEqual(stackAttributes);
+  });
+});
+
+/** An environment mapping, whichever of compose's two forms it is written in. */
+function environmentOf(s: Service): Record<string, string> {
+  if (!s.environment) return {};
+  if (!Array.isArray(s.environment)) return s.environment;
+  return Object.fromEntries(s.environment.map((entry) => [entry.split('=')[0]!, entry.split('=').slice(1).join('=')]));
+}
+
+/** A value that is nothing but a required interpolation, `${NAME:?message}`: no default to fall back on. */
+const requiredVariable = /^\$\{[A-Z_][A-Z0-9_]*:\?[^}]*\}$/;
+const secretName = /PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY/i;
+
+/** What is wrong with a compose file's exposure: ports not bound to 127.0.0.1, passwords written in it. */
+function exposureProblems(file: Compose): string[] {
+  const problems: string[] = [];
+  for (const [name, s] of Object.entries(file.services)) {
+    for (const port of s.ports ?? []) {
+      const local =
+        typeof port === 'object' ? port.host_ip === '127.0.0.1' : /^127\.0\.0\.1:\d+(-\d+)?:\d+/.test(String(port));
+      if (!local) problems.push(`${name}: port ${JSON.stringify(port)} is published on every interface`);
+    }
+    for (const [key, value] of Object.entries(environmentOf(s))) {
+      if (secretName.test(key) && !requiredVariable.test(String(value))) {
+        problems.push(`${name}: ${key} is written in the file instead of \${${key}:?...}`);
+      }
+      const password = /^\w+:\/\/[^:/@\s]+:([^@\s]*)@/.exec(String(value))?.[1];
+      if (password !== undefined && !requiredVariable.test(password)) {
+        problems.push(`${name}: ${key} has a password written in the URL`);
+      }
+    }
+  }
+  return problems;
+}
+
+describe('docker-compose.yml exposure', () => {
+  it('binds every published port to 127.0.0.1 and writes no password, not even a default', () => {
+    expect(exposureProblems(compose)).toEqual([]);
+    const text = readFileSync('docker-compose.yml', 'utf8');
+    expect(text).not.toMatch(/\$\{\w*(PASSWORD|PWD)\w*:?-/); // no `${POSTGRES_PASSWORD:-fallback}`
+  });
+
+  it('would catch a published port or a literal password', () => {
+    const exposed = parseCompose(`
+services:
+  db:
+    environment: { POSTGRES_PASSWORD: promptevo, POSTGRES_PWD: '\${POSTGRES_PASSWORD:-promptevo}' }
+    ports: ['5432:5432', { target: 8080, published: 8080 }, '0.0.0.0:7233:7233']
+  worker:
+    environment: ['DATABASE_URL=postgres://promptevo:promptevo@db:5432/promptevo']
+`);
+    expect(exposureProblems(exposed)).toEqual([
+      'db: port "5432:5432" is published on every interface',
+      'db: port {"target":8080,"published":8080} is published on every interface',
+      'db: port "0.0.0.0:7233:7233" is published on every interface',
+      'db: POSTGRES_PASSWORD is written in the file instead of ${POSTGRES_PASSWORD:?...}',
+      'db: POSTGRES_PWD is written in the file instead of ${POSTGRES_PWD:?...}',
+      'worker: DATABASE_URL has a password written in the URL',
+    ]);
+  });
+
+  it("creates the workers' role from the environment when PostgreSQL initialises", () => {
+    const postgres = service('postgresql');
+    expect(environmentOf(postgres).PROMPTEVO_WORKER_DB_PASSWORD).toMatch(requiredVariable);
+    const init = (postgres as { volumes?: string[] }).volumes?.find((v) => v.includes('docker-entrypoint-initdb.d'));
+    expect(init).toBe('./infra/docker/postgres-init.sh:/docker-entrypoint-initdb.d/10-worker-role.sh:ro');
+    const script = readFileSync('infra/docker/postgres-init.sh', 'utf8');
+    expect(script).toMatch(/CREATE ROLE promptevo_worker LOGIN PASSWORD :'password'/);
+    expect(script).toContain('-v password="$PROMPTEVO_WORKER_DB_PASSWORD"');
   });
 });
