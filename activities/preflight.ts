@@ -47,9 +47,9 @@ export async function checkEndpoints(
   policy: TaskPolicy,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<EndpointCheck[]> {
+  // One GET /models per distinct endpoint and key, all at once: a slow endpoint delays the answer once.
   const listings = new Map<string, Promise<string[] | 'no-route'>>();
-  const checks: EndpointCheck[] = [];
-  for (const [name, endpoint] of Object.entries(endpoints)) {
+  const checks = Object.entries(endpoints).map(async ([name, endpoint]): Promise<EndpointCheck> => {
     const where = `model "${name}" (${endpoint.model} at ${endpoint.baseUrl})`;
     let apiKey: string;
     try {
@@ -57,13 +57,7 @@ export async function checkEndpoints(
       apiKey = apiKeyFor(name, endpoint, policy, env);
     } catch (err) {
       const missing = err instanceof ApplicationFailure && err.type === 'MissingApiKey';
-      checks.push({
-        model: name,
-        ok: false,
-        problem: missing ? 'missing-key' : 'policy',
-        detail: (err as Error).message,
-      });
-      continue;
+      return { model: name, ok: false, problem: missing ? 'missing-key' : 'policy', detail: (err as Error).message };
     }
     const id = `${endpoint.baseUrl}|${endpoint.apiKeyEnv ?? ''}`;
     let listing = listings.get(id);
@@ -74,22 +68,22 @@ export async function checkEndpoints(
     try {
       const models = await listing;
       if (models === 'no-route') {
-        checks.push({ model: name, ok: true, detail: `${where}: reachable; it has no /models route, id not checked` });
-      } else if (!models.includes(endpoint.model)) {
-        checks.push({
+        return { model: name, ok: true, detail: `${where}: reachable; it has no /models route, id not checked` };
+      }
+      if (!models.includes(endpoint.model)) {
+        return {
           model: name,
           ok: false,
           problem: 'unknown-model',
           detail: `${where}: the endpoint does not serve a model "${endpoint.model}"; it serves ${models.join(', ') || 'none'} — fix models.${name}.model`,
-        });
-      } else {
-        checks.push({ model: name, ok: true, detail: `${where}: reachable, key accepted, model served` });
+        };
       }
+      return { model: name, ok: true, detail: `${where}: reachable, key accepted, model served` };
     } catch (err) {
-      checks.push({ model: name, ...failed(err, endpoint, where) });
+      return { model: name, ...failed(err, endpoint, where) };
     }
-  }
-  return checks;
+  });
+  return Promise.all(checks);
 }
 
 async function listModels(endpoint: ModelSpec, apiKey: string): Promise<string[] | 'no-route'> {
