@@ -90,11 +90,10 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
               ...(program ? { seed: sample } : {}),
               ...(responseFormat ? { validate: expectJson } : {}),
             });
-          let replies: ModelCallResult[];
           let result: MetricResult;
           let stored: { output: string | null; raw: string | null; reply: Pick<ModelCallResult, ReplyFigures> };
           try {
-            replies = program
+            const replies = program
               ? await Promise.all(Array.from({ length: program.samples }, (_, i) => ask(i + 1)))
               : [await ask(0)];
             const { reply, parsed } = combineReplies(replies, (content) => parseModelOutput(content, spec.signature));
