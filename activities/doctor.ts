@@ -1,5 +1,8 @@
 import { Context } from '@temporalio/activity';
+import type { TaskPolicy } from '../core/policy/types.js';
+import type { ModelSpec } from '../core/task/model-spec.js';
 import { type ActivityDeps } from './deps.js';
+import { checkEndpoints, type EndpointCheck } from './preflight.js';
 
 export interface WorkerCheck {
   name: string;
@@ -13,7 +16,7 @@ export interface WorkerCheckReport {
 }
 
 /** Checks, from inside a worker, that the services a run depends on answer; records the result. */
-export function createDoctorActivities({ db, config, workerIdentity }: ActivityDeps) {
+export function createDoctorActivities({ db, config, workerIdentity }: ActivityDeps, policy: TaskPolicy) {
   async function checkPostgres(): Promise<WorkerCheck> {
     try {
       const { rows } = await db.query<{ version: string }>('SELECT current_setting($1) AS version', ['server_version']);
@@ -37,6 +40,11 @@ export function createDoctorActivities({ db, config, workerIdentity }: ActivityD
   }
 
   return {
+    /** The client's preflight: the task's endpoints, checked with this worker's keys and task policy. */
+    checkTaskEndpoints(endpoints: Record<string, ModelSpec>): Promise<EndpointCheck[]> {
+      return checkEndpoints(endpoints, policy);
+    },
+
     async runWorkerChecks(): Promise<WorkerCheckReport> {
       const checks = [await checkPostgres(), await checkModelServer()];
       const info = Context.current().info;

@@ -4,12 +4,14 @@ import type { EvaluationResult } from '../core/engine/types.js';
 import { deserializeGenome, type Genome } from '../core/genome/genome.js';
 import { parseModelOutput, type ParsedOutput } from '../core/genome/parse-output.js';
 import { renderTaskMessages, resolveDemos, responseFormatForGenome } from '../core/genome/render.js';
+import type { MetricResult } from '../core/metrics/metric.js';
 import { metricFromSpec, scoreMetric, unparsedOutputResult } from '../core/metrics/registry.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { mapBounded } from './concurrency.js';
 import type { ActivityDeps } from './deps.js';
 import { externalScorer } from './metric-scorer.js';
 import type { ModelCallResult, ModelGateway } from './model-gateway.js';
+import { isContextLengthFailure } from './provider-errors.js';
 import type { RunStore } from './run-store.js';
 
 /** A model by its role in the task, or by name (`production` and `model` both name one). */
@@ -88,14 +90,30 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
               ...(program ? { seed: sample } : {}),
               ...(responseFormat ? { validate: expectJson } : {}),
             });
-          const replies = program
-            ? await Promise.all(Array.from({ length: program.samples }, (_, i) => ask(i + 1)))
-            : [await ask(0)];
-          const { reply, parsed } = combineReplies(replies, (content) => parseModelOutput(content, spec.signature));
-          const ctx = { signature: spec.signature, inputs: example.inputs };
-          const result = parsed.ok
-            ? await scoreMetric(metric, parsed.outputs, example.outputs, ctx, scorer)
-            : unparsedOutputResult(parsed.feedback);
+          let result: MetricResult;
+          let stored: { output: string | null; raw: string | null; reply: Pick<ModelCallResult, ReplyFigures> };
+          try {
+            const replies = program
+              ? await Promise.all(Array.from({ length: program.samples }, (_, i) => ask(i + 1)))
+              : [await ask(0)];
+            const { reply, parsed } = combineReplies(replies, (content) => parseModelOutput(content, spec.signature));
+            const ctx = { signature: spec.signature, inputs: example.inputs };
+            result = parsed.ok
+              ? await scoreMetric(metric, parsed.outputs, example.outputs, ctx, scorer)
+              : unparsedOutputResult(
+                  reply.malformed ? `${reply.malformed} after every retry; ${parsed.feedback}` : parsed.feedback,
+                );
+            const output = parsed.ok
+              ? JSON.stringify({ ...parsed.outputs, ...(parsed.reasoning ? { reasoning: parsed.reasoning } : {}) })
+              : null;
+            stored = { output, raw: reply.content, reply };
+          } catch (err) {
+            // One example too long for the model's context is that example's failure, not the run's.
+            if (!isContextLengthFailure(err)) throw err;
+            result = { score: 0, feedback: `not answered: ${err.message}` };
+            stored = { output: null, raw: null, reply: NO_REPLY };
+          }
+          const { reply } = stored;
           await db.query(
             `INSERT INTO evaluations (run_id, candidate_hash, model, example_id, output, raw_output, score, feedback,
                                       prompt_tokens, completion_tokens, latency_ms, cached, cost_usd, split)
@@ -107,10 +125,8 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
               hash,
               label,
               exampleId,
-              parsed.ok
-                ? JSON.stringify({ ...parsed.outputs, ...(parsed.reasoning ? { reasoning: parsed.reasoning } : {}) })
-                : null,
-              reply.content,
+              stored.output,
+              stored.raw,
               result.score,
               result.feedback ?? null,
               reply.promptTokens,
@@ -161,8 +177,18 @@ function combineReplies(
     latencyMs: Math.max(...replies.map((r) => r.latencyMs)),
     cached: replies.every((r) => r.cached),
   };
+
   return { reply, parsed: parsedAll[index]! };
 }
+
+type ReplyFigures = 'promptTokens' | 'completionTokens' | 'latencyMs' | 'cached' | 'costUsd';
+const NO_REPLY: Pick<ModelCallResult, ReplyFigures> = {
+  promptTokens: 0,
+  completionTokens: 0,
+  latencyMs: 0,
+  cached: false,
+  costUsd: 0,
+};
 
 /** With structured output requested, anything but JSON is a provider fault worth one more ask. */
 export function expectJson(content: string): string | undefined {

@@ -18,7 +18,7 @@ export function createActivities(deps: ActivityDeps) {
   const policy = policyFromConfig(deps.config);
   const gateway = new ModelGateway(deps.db, policy);
   return {
-    ...createDoctorActivities(deps),
+    ...createDoctorActivities(deps, policy),
     ...createTaskCheckActivities(deps, policy),
     ...createRunLifecycleActivities(deps, store, policy),
     ...createDistillActivities(deps, store),

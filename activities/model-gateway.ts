@@ -1,13 +1,27 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import OpenAI, { APIError } from 'openai';
 import type { ChatMessage } from '../core/chat.js';
 import { canonicalJson, sha256Hex } from '../core/hash.js';
 import type { TaskPolicy } from '../core/policy/types.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
 import { type Db } from '../platform/db.js';
+import { bookAttempt, bookCacheHit, type LedgerEntry } from './call-ledger.js';
 import { Semaphore } from './concurrency.js';
+import {
+  backoffMs,
+  classifyProviderError,
+  MAX_THROTTLES,
+  outcomeOf,
+  quotaUsedUp,
+  retriesFor,
+  retryAfterMs,
+} from './provider-errors.js';
 import { SharedRateLimiter } from './rate-limiter.js';
 import { apiKeyFor } from './task-policy.js';
+
+export { backoffMs, classifyProviderError, retryAfterMs } from './provider-errors.js';
 
 export interface ModelCallRequest {
   runId: string;
@@ -23,6 +37,8 @@ export interface ModelCallRequest {
   maxTokens?: number;
   /** Checks a reply's shape; a message means malformed output, retried like a provider fault. */
   validate?: (content: string) => string | undefined;
+  /** Abandons the call (and its waits); defaults to the running activity's cancellation signal. */
+  signal?: AbortSignal;
 }
 
 export interface ModelCallResult {
@@ -33,6 +49,11 @@ export interface ModelCallResult {
   costUsd: number;
   /** True when the answer came from the response cache instead of the provider. */
   cached: boolean;
+  /**
+   * Set when the reply was still cut off or malformed after every retry: it is returned as the
+   * model's answer (and scored), booked as `malformed`, and never cached.
+   */
+  malformed?: string;
 }
 
 /** The part of a request that decides the answer; its hash keys the response cache. */
@@ -59,7 +80,9 @@ export function costOf(endpoint: ModelSpec, promptTokens: number, completionToke
 /**
  * Every model call goes through here: answered from the PostgreSQL response cache when the same
  * canonical request was paid for before (by this run or any other), otherwise sent to the
- * provider, cached, and recorded in the run's call ledger exactly once.
+ * provider. It is the only retry layer for a call: the `openai` client's own retries are off, so
+ * every attempt passes the shared rate limiter, waits the gateway's back-off, and is booked in the
+ * call ledger as the provider sees it. Only a good answer is cached.
  */
 export class ModelGateway {
   private readonly clients = new Map<string, OpenAI>();
@@ -92,58 +115,24 @@ export class ModelGateway {
         costUsd: costOf(req.endpoint, row.prompt_tokens, row.completion_tokens),
         cached: true,
       };
-      await this.recordCall(req, key, result);
+      await bookCacheHit(this.db, { ...this.entry(req, key), ...usage(result) });
       return result;
     }
-    const result = await this.concurrency(req).run(() => this.send(req));
-    await this.recordCall(req, key, result, true);
-    return result;
+    const signal = req.signal ?? activitySignal();
+    return this.concurrency(req).run(() => this.send(req, key, signal));
   }
 
-  /**
-   * The ledger keeps the first record of a request in a run, so a retried activity never counts
-   * twice; the run's running totals move in the same statement, only when the row is new. A paid
-   * answer is cached by that statement too: a worker that dies after paying either recorded both
-   * or neither, so its retry never books a paid call as a cache hit.
-   */
-  private async recordCall(req: ModelCallRequest, key: string, result: ModelCallResult, paid = false): Promise<void> {
-    const cache = paid
-      ? [
-          req.endpoint.model,
-          canonicalJson(canonicalRequest(req)),
-          JSON.stringify({ content: result.content, latencyMs: result.latencyMs }),
-        ]
-      : [];
-    await this.db.query(
-      `WITH ${
-        paid
-          ? `stored AS (
-         INSERT INTO response_cache (key, model, request, response, prompt_tokens, completion_tokens)
-         VALUES ($2, $10, $11, $12, $7, $8) ON CONFLICT (key) DO NOTHING),`
-          : ''
-      } recorded AS (
-         INSERT INTO model_calls (run_id, request_key, generation, model, purpose, cached, prompt_tokens, completion_tokens, cost_usd)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (run_id, request_key) DO NOTHING
-         RETURNING run_id, model, cached, prompt_tokens + completion_tokens AS tokens, cost_usd)
-       INSERT INTO run_spend AS s (run_id, model, calls, cached_calls, tokens, cost_usd)
-       SELECT run_id, model, CASE WHEN cached THEN 0 ELSE 1 END, CASE WHEN cached THEN 1 ELSE 0 END,
-              CASE WHEN cached THEN 0 ELSE tokens END, cost_usd FROM recorded
-       ON CONFLICT (run_id, model) DO UPDATE SET calls = s.calls + EXCLUDED.calls,
-         cached_calls = s.cached_calls + EXCLUDED.cached_calls, tokens = s.tokens + EXCLUDED.tokens,
-         cost_usd = s.cost_usd + EXCLUDED.cost_usd`,
-      [
-        req.runId,
-        key,
-        req.generation,
-        req.modelName,
-        req.purpose,
-        result.cached,
-        result.promptTokens,
-        result.completionTokens,
-        result.cached ? 0 : result.costUsd,
-        ...cache,
-      ],
-    );
+  private entry(
+    req: ModelCallRequest,
+    key: string,
+  ): Omit<LedgerEntry, 'outcome' | 'promptTokens' | 'completionTokens' | 'costUsd'> {
+    return {
+      runId: req.runId,
+      requestKey: key,
+      generation: req.generation,
+      modelName: req.modelName,
+      purpose: req.purpose,
+    };
   }
 
   private concurrency(req: ModelCallRequest): Semaphore {
@@ -157,129 +146,151 @@ export class ModelGateway {
   }
 
   private client(endpoint: ModelSpec, modelName: string): OpenAI {
-    const id = `${endpoint.baseUrl}|${endpoint.apiKeyEnv ?? ''}|${endpoint.timeoutMs}|${endpoint.maxRetries}`;
+    const id = `${endpoint.baseUrl}|${endpoint.apiKeyEnv ?? ''}|${endpoint.timeoutMs}`;
     let client = this.clients.get(id);
     if (!client) {
       const apiKey = apiKeyFor(modelName, endpoint, this.policy, this.env);
-      client = new OpenAI({
-        apiKey,
-        baseURL: endpoint.baseUrl,
-        timeout: endpoint.timeoutMs,
-        maxRetries: endpoint.maxRetries,
-      });
+      // The client's own retries are off: they would bypass the shared limiter and the ledger.
+      client = new OpenAI({ apiKey, baseURL: endpoint.baseUrl, timeout: endpoint.timeoutMs, maxRetries: 0 });
       this.clients.set(id, client);
     }
     return client;
   }
 
-  private async send(req: ModelCallRequest): Promise<ModelCallResult> {
-    const key = `${req.endpoint.baseUrl.replace(/\/$/, '')}|${req.endpoint.model}`;
+  private async send(req: ModelCallRequest, key: string, signal: AbortSignal | undefined): Promise<ModelCallResult> {
+    const bucket = `${req.endpoint.baseUrl.replace(/\/$/, '')}|${req.endpoint.model}`;
     const limits = {
       ...(req.endpoint.rpm ? { rpm: req.endpoint.rpm } : {}),
       ...(req.endpoint.tpm ? { tpm: req.endpoint.tpm } : {}),
     };
     const estimate = estimateTokens(req);
+    const maxRetries = retriesFor(req.endpoint);
+    const base = this.entry(req, key);
     let failures = 0;
     let throttles = 0;
     for (;;) {
-      await this.limiter.acquire(key, limits, estimate);
-      const started = performance.now();
-      try {
-        const completion = await this.client(req.endpoint, req.modelName).chat.completions.create({
+      throwIfAborted(signal);
+      await this.limiter.acquire(bucket, limits, estimate, undefined, signal).catch((err: unknown) => {
+        throwIfAborted(signal);
+        throw err;
+      });
+      const sent = await this.attempt(req, signal);
+      if ('error' in sent) {
+        const err = sent.error;
+        await bookAttempt(this.db, {
+          ...base,
+          outcome: outcomeOf(err),
+          ...(err instanceof APIError && err.status !== undefined ? { status: err.status as number } : {}),
+          promptTokens: 0,
+          completionTokens: 0,
+          costUsd: 0,
+        });
+        throwIfAborted(signal);
+        const failure = classifyProviderError(err, req);
+        if (failure instanceof ApplicationFailure && failure.nonRetryable) throw failure;
+        if (err instanceof APIError && err.status === 429) {
+          if (++throttles > MAX_THROTTLES) throw failure;
+          const pause = retryAfterMs(err as { headers?: unknown }) ?? backoffMs(throttles);
+          // With a limit configured every worker pauses on the shared bucket; without one, this call alone waits.
+          if (limits.rpm || limits.tpm) await this.limiter.backOff(bucket, pause, quotaUsedUp(err, estimate));
+          else await pauseFor(pause, signal);
+          continue;
+        }
+        if (++failures > maxRetries) throw failure;
+      } else {
+        const { result, finishReason } = sent;
+        await this.limiter.correctTokens(bucket, limits, estimate, result.promptTokens + result.completionTokens);
+        const cutOff = finishReason === 'length' ? 'the reply was cut off (finish_reason "length")' : undefined;
+        const problem = cutOff ?? req.validate?.(result.content);
+        if (problem === undefined) {
+          await bookAttempt(
+            this.db,
+            { ...base, outcome: 'answered', ...usage(result) },
+            {
+              model: req.endpoint.model,
+              request: canonicalJson(canonicalRequest(req)),
+              response: JSON.stringify({ content: result.content, latencyMs: result.latencyMs }),
+            },
+          );
+          return result;
+        }
+        // A malformed or cut-off reply was billed: booked, never cached, and asked for again; if it
+        // keeps coming it is returned as the model's (malformed) answer.
+        await bookAttempt(this.db, { ...base, outcome: 'malformed', ...usage(result) });
+        if (++failures > maxRetries) return { ...result, malformed: problem };
+      }
+      await pauseFor(backoffMs(failures), signal);
+    }
+  }
+
+  /** One request to the provider: the reply, or what went wrong. */
+  private async attempt(
+    req: ModelCallRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<{ result: ModelCallResult; finishReason: string | undefined } | { error: unknown }> {
+    const client = this.client(req.endpoint, req.modelName);
+    const started = performance.now();
+    try {
+      const completion = await client.chat.completions.create(
+        {
           model: req.endpoint.model,
           messages: req.messages,
           temperature: req.temperature ?? req.endpoint.temperature,
           ...(req.seed !== undefined ? { seed: req.seed } : {}),
           ...((req.maxTokens ?? req.endpoint.maxTokens) ? { max_tokens: req.maxTokens ?? req.endpoint.maxTokens } : {}),
           ...(req.responseFormat ? { response_format: req.responseFormat as never } : {}),
-        });
-        const content = completion.choices[0]?.message.content ?? '';
-        const promptTokens = completion.usage?.prompt_tokens ?? 0;
-        const completionTokens = completion.usage?.completion_tokens ?? 0;
-        await this.limiter.correctTokens(key, limits, estimate, promptTokens + completionTokens);
-        const result: ModelCallResult = {
-          content,
+        },
+        signal ? { signal } : {},
+      );
+      const promptTokens = completion.usage?.prompt_tokens ?? 0;
+      const completionTokens = completion.usage?.completion_tokens ?? 0;
+      return {
+        result: {
+          content: completion.choices[0]?.message.content ?? '',
           promptTokens,
           completionTokens,
           latencyMs: Math.round(performance.now() - started),
           costUsd: costOf(req.endpoint, promptTokens, completionTokens),
           cached: false,
-        };
-        const cutOff =
-          completion.choices[0]?.finish_reason === 'length'
-            ? 'the reply was cut off (finish_reason "length")'
-            : undefined;
-        const problem = cutOff ?? req.validate?.(content);
-        // A malformed or cut-off reply is asked for again; if it keeps coming, it is the model's answer.
-        if (problem === undefined || failures >= req.endpoint.maxRetries) return result;
-        throw new MalformedOutputError(problem);
-      } catch (err) {
-        const failure = classifyProviderError(err, req);
-        if (failure instanceof ApplicationFailure && failure.nonRetryable) throw failure;
-        if (err instanceof APIError && err.status === 429) {
-          if (++throttles > MAX_THROTTLES) throw failure;
-          await this.limiter.backOff(key, retryAfterMs(err as { headers?: unknown }) ?? backoffMs(throttles));
-          continue;
-        }
-        if (++failures > req.endpoint.maxRetries) throw failure;
-        await new Promise((resolve) => setTimeout(resolve, backoffMs(failures)));
-      }
+        },
+        finishReason: completion.choices[0]?.finish_reason,
+      };
+    } catch (error) {
+      return { error };
     }
   }
 }
 
-/** A reply that does not have the shape the request demanded (e.g. cut-off JSON): worth asking again, never cached. */
-export class MalformedOutputError extends Error {
-  override name = 'MalformedOutputError';
+function usage(r: ModelCallResult): Pick<LedgerEntry, 'promptTokens' | 'completionTokens' | 'costUsd'> {
+  return { promptTokens: r.promptTokens, completionTokens: r.completionTokens, costUsd: r.costUsd };
 }
 
-/** 429s are the provider pacing us, not failures; this many in a row for one call means something is wrong. */
-const MAX_THROTTLES = 30;
-
-/** Jittered exponential back-off: 0.5 s, 1 s, 2 s, ... up to 20 s, each between half and all of that. */
-export function backoffMs(attempt: number): number {
-  const ceiling = Math.min(20_000, 500 * 2 ** (attempt - 1));
-  return ceiling / 2 + Math.random() * (ceiling / 2);
-}
-
-/** Retry-After (seconds or HTTP date), retry-after-ms, or x-ratelimit-reset-requests ("1.5s", "250ms"). */
-export function retryAfterMs(err: { headers?: unknown }): number | undefined {
-  const headers = err.headers as { get?: (name: string) => string | null } | Record<string, string> | undefined;
-  const get = (name: string): string | null | undefined => {
-    if (!headers) return undefined;
-    if (typeof headers.get === 'function') return (headers as { get: (n: string) => string | null }).get(name);
-    return (headers as Record<string, string>)[name];
-  };
-  const ms = Number(get('retry-after-ms'));
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const after = get('retry-after');
-  if (after) {
-    const seconds = Number(after);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const date = Date.parse(after);
-    if (Number.isFinite(date)) return Math.max(0, date - Date.now());
+/** The running activity's cancellation signal (worker shutdown, cancelled run), outside an activity none. */
+function activitySignal(): AbortSignal | undefined {
+  let signal: AbortSignal;
+  try {
+    signal = Context.current().cancellationSignal;
+  } catch {
+    return undefined;
   }
-  const reset = get('x-ratelimit-reset-requests');
-  const match = reset ? /^([\d.]+)(ms|s)?$/.exec(reset) : null;
-  if (match) return Number(match[1]) * (match[2] === 'ms' ? 1 : 1000);
-  return undefined;
+  // Each call in flight and each wait listens on it; an activity runs many at once.
+  setMaxListeners(0, signal);
+  return signal;
+}
+
+async function pauseFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  await sleep(ms, undefined, signal ? { signal } : {}).catch(() => throwIfAborted(signal));
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  if (reason instanceof CancelledFailure) throw reason;
+  throw new CancelledFailure(`model call abandoned: ${reason instanceof Error ? reason.message : String(reason)}`);
 }
 
 /** Tokens a request will use, before the provider says: about four characters a token, plus the answer. */
 export function estimateTokens(req: ModelCallRequest): number {
   const chars = req.messages.reduce((n, m) => n + m.content.length, 0);
   return Math.ceil(chars / 4) + (req.maxTokens ?? req.endpoint.maxTokens ?? 256);
-}
-
-/** 400/401/403/404 will not get better by retrying: fail the activity for good, saying why. */
-export function classifyProviderError(err: unknown, req: Pick<ModelCallRequest, 'modelName' | 'endpoint'>): Error {
-  const status = err instanceof APIError ? (err.status as number | undefined) : undefined;
-  if (err instanceof APIError && status !== undefined && [400, 401, 403, 404, 422].includes(status)) {
-    return ApplicationFailure.nonRetryable(
-      `model "${req.modelName}" (${req.endpoint.model} at ${req.endpoint.baseUrl}) rejected the request with ${status}: ${err.message}`,
-      `ProviderRejected${status}`,
-    );
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return new Error(`model "${req.modelName}" (${req.endpoint.model} at ${req.endpoint.baseUrl}): ${message}`);
 }

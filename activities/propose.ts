@@ -9,6 +9,7 @@ import { withHeartbeat } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 import { loadGenome } from './evaluate.js';
 import type { ModelGateway } from './model-gateway.js';
+import { isContextLengthFailure } from './provider-errors.js';
 import type { RunStore } from './run-store.js';
 
 export interface ProposeInput {
@@ -79,16 +80,23 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
     if (operator.kind === 'llm') {
       const meta = spec.roles.meta;
       const endpoint = spec.models[meta]!;
-      const reply = await gateway.call({
-        runId,
-        generation,
-        purpose: `${stage === 'distill' ? 'distill:' : ''}propose:${name}`,
-        modelName: meta,
-        endpoint,
-        messages: operator.buildMetaPrompt(ctx),
-        temperature: Math.max(endpoint.temperature, 0.7),
-        seed: input.seed,
-      });
+      let reply;
+      try {
+        reply = await gateway.call({
+          runId,
+          generation,
+          purpose: `${stage === 'distill' ? 'distill:' : ''}propose:${name}`,
+          modelName: meta,
+          endpoint,
+          messages: operator.buildMetaPrompt(ctx),
+          temperature: Math.max(endpoint.temperature, 0.7),
+          seed: input.seed,
+        });
+      } catch (err) {
+        // A meta-prompt too long for the meta model's context rejects this child, not the run.
+        if (!isContextLengthFailure(err)) throw err;
+        return { status: 'rejected', operator: name, reason: err.message, spend: await store.spend(runId) };
+      }
       result = operator.parseReply(reply.content, ctx);
     } else {
       result = operator.apply(ctx);

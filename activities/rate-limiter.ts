@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Db } from '../platform/db.js';
 
 export interface EndpointLimits {
@@ -18,8 +19,17 @@ const UNLIMITED = 1e12;
 export class SharedRateLimiter {
   constructor(private readonly db: Db) {}
 
-  /** Waits until one request and `estimatedTokens` fit; `onWait` runs while waiting (e.g. to heartbeat). */
-  async acquire(key: string, limits: EndpointLimits, estimatedTokens: number, onWait?: () => void): Promise<number> {
+  /**
+   * Waits until one request and `estimatedTokens` fit; `onWait` runs while waiting (e.g. to
+   * heartbeat); `signal` abandons the wait (with an AbortError).
+   */
+  async acquire(
+    key: string,
+    limits: EndpointLimits,
+    estimatedTokens: number,
+    onWait?: () => void,
+    signal?: AbortSignal,
+  ): Promise<number> {
     if (!limits.rpm && !limits.tpm) return 0;
     const rpm = limits.rpm ? limits.rpm * RATE_HEADROOM : UNLIMITED;
     const tpm = limits.tpm ? limits.tpm * RATE_HEADROOM : UNLIMITED;
@@ -41,7 +51,7 @@ export class SharedRateLimiter {
       // A little jitter spreads waiters that would otherwise all wake together.
       const pause = Math.min(wait, 5_000) * (1 + Math.random() * 0.1);
       waited += pause;
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      await sleep(pause, undefined, signal ? { signal } : {});
     }
   }
 
@@ -51,13 +61,18 @@ export class SharedRateLimiter {
     await this.db.query('UPDATE rate_buckets SET tokens = tokens - $2 WHERE key = $1', [key, actual - estimated]);
   }
 
-  /** After a 429: everyone waits `ms`, and the send rate drops by a tenth (recovering slowly). */
-  async backOff(key: string, ms: number): Promise<void> {
+  /**
+   * After a 429: everyone waits `ms`. When the 429 said our quota was used up (`lower`), the send
+   * rate also drops by a tenth (recovering slowly) — once per pause: the 429s of requests already
+   * in flight when the first one blocked the bucket are the same event.
+   */
+  async backOff(key: string, ms: number, lower = true): Promise<void> {
     await this.db.query(
       `UPDATE rate_buckets SET blocked_until = greatest(blocked_until, clock_timestamp() + make_interval(secs => $2 / 1000.0)),
-              rate_factor = greatest(0.5, rate_factor * 0.9)
+              rate_factor = CASE WHEN NOT $3 OR blocked_until > clock_timestamp() THEN rate_factor
+                                 ELSE greatest(0.5, rate_factor * 0.9) END
         WHERE key = $1`,
-      [key, ms],
+      [key, ms, lower],
     );
   }
 }

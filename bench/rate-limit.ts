@@ -1,24 +1,41 @@
-// Rate limits at the provider's quota: the simulated backend enforces 600 requests/minute with ~200 ms
-// latency; three worker processes share one cluster-wide limit. Prints the sustained rate as a fraction
-// of the limit, the share of 429s, and the worst 60-second window relative to the limit.
+// Rate limits at the provider's quota, with faults: the simulated backend enforces 600 requests/minute
+// with ~200 ms latency, fails 5% of requests with 500/503 and throttles in injected bursts of 429s
+// (Retry-After); three worker processes share one cluster-wide limit. Prints the sustained rate as a
+// fraction of the limit outside the injected pauses, the share of 429s that were not injected (the
+// client's own overshoot), and the worst 60-second window relative to the limit.
 // Usage: npm run bench:rate-limit -- [--seconds 240] [--workers 3] [--rpm 600]
+//          [--server-error-rate 0.05] [--burst-rate 0.005] [--burst-length 5] [--retry-after 1]
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PromptevoClient } from '../client/api.js';
 import { loadTaskFile } from '../client/task-file.js';
 import { parseModelServerConfig } from '../infra/model-server/config.js';
 import { startModelServer } from '../infra/model-server/server.js';
 import { openBenchStack, startWorkers, stopWorkers } from './workers.js';
+import { injectedPauses, rateFigures } from './rate-figures.js';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '240' },
     workers: { type: 'string', default: '3' },
     rpm: { type: 'string', default: '600' },
+    'server-error-rate': { type: 'string', default: '0.05' },
+    'burst-rate': { type: 'string', default: '0.005' },
+    'burst-length': { type: 'string', default: '5' },
+    'retry-after': { type: 'string', default: '1' },
+    /** Writes the model server's request log here (JSON), to look at where the rate dips. */
+    records: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
 const workerCount = Number(values.workers);
 const rpm = Number(values.rpm);
+const faults = {
+  serverErrorRate: Number(values['server-error-rate']),
+  throttleBurstRate: Number(values['burst-rate']),
+  throttleBurstLength: Number(values['burst-length']),
+  throttleRetryAfterSeconds: Number(values['retry-after']),
+};
 const WARMUP_MS = 15_000;
 
 const server = await startModelServer(
@@ -29,6 +46,7 @@ const server = await startModelServer(
         backend: { type: 'simulated', size: 'large' },
         latency: { meanMs: 200, jitterMs: 40 },
         limits: { rpm },
+        faults,
       },
     },
   }),
@@ -40,41 +58,60 @@ const workers = await startWorkers(stack.config, workerCount);
 const task = loadTaskFile('examples/ticket-routing/task.yaml');
 const client = new PromptevoClient(stack.client, stack.config);
 const runId = `bench-ratelimit-${Date.now()}`;
-await client.startTask(task, {
-  runId,
-  adjust: (spec) => ({
-    ...spec,
-    models: { 'sim-large': { ...spec.models['sim-large']!, baseUrl: `${server.url}/v1`, rpm, maxConcurrency: 8 } },
-    roles: { ...spec.roles, meta: 'sim-large', dev: 'sim-large', production: ['sim-large'] },
-    search: { ...spec.search, populationSize: 16, generations: 50 },
-  }),
-});
+await client
+  .startTask(task, {
+    runId,
+    adjust: (spec) => ({
+      ...spec,
+      models: {
+        'sim-large': {
+          ...spec.models['sim-large']!,
+          baseUrl: `${server.url}/v1`,
+          rpm,
+          maxConcurrency: 8,
+          maxRetries: 8,
+        },
+      },
+      roles: { meta: 'sim-large', dev: 'sim-large', production: ['sim-large'] },
+      search: { ...spec.search, populationSize: 16, generations: 50 },
+      distill: undefined,
+    }),
+  })
+  .catch(async (err: unknown) => {
+    await stopWorkers(workers);
+    throw err;
+  });
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 await client.run(runId).terminate('benchmark window over');
 await stopWorkers(workers);
 
 const records = server.stats.requests('sim-large');
-const t0 = (records[0]?.t ?? 0) + WARMUP_MS;
-const inWindow = records.filter((r) => r.t >= t0);
-const tEnd = inWindow.at(-1)?.t ?? t0;
-const accepted = inWindow.filter((r) => r.status !== 429);
-const throttled = records.filter((r) => r.status === 429).length;
-const sustainedPerMinute = (accepted.length / Math.max(1, tEnd - t0)) * 60_000;
-let worstWindow = 0;
-const okTimes = records.filter((r) => r.status !== 429).map((r) => r.t);
-for (let i = 0, j = 0; i < okTimes.length; i++) {
-  while (okTimes[i]! - okTimes[j]! >= 60_000) j++;
-  worstWindow = Math.max(worstWindow, i - j + 1);
-}
+if (values.records) writeFileSync(values.records, JSON.stringify(records));
+const figures = rateFigures(records, {
+  rpm,
+  warmupMs: WARMUP_MS,
+  pauses: injectedPauses(records, faults.throttleRetryAfterSeconds * 1000),
+});
+const ledger = await stack.db.query<{ outcome: string; n: string }>(
+  'SELECT outcome, count(*) AS n FROM model_calls WHERE run_id = $1 GROUP BY outcome ORDER BY outcome',
+  [runId],
+);
 
 const rows: [string, string][] = [
   ['limit (requests/minute)', String(rpm)],
   ['worker processes', String(workerCount)],
-  ['measured span (s, after 15 s warm-up)', ((tEnd - t0) / 1000).toFixed(1)],
+  [
+    'injected faults',
+    `${(faults.serverErrorRate * 100).toFixed(1)}% 5xx; 429 bursts of ${faults.throttleBurstLength} at ${faults.throttleBurstRate} per request, Retry-After ${faults.throttleRetryAfterSeconds} s`,
+  ],
+  ['measured span (s, after 15 s warm-up)', (figures.spanMs / 1000).toFixed(1)],
+  ['injected pauses (count, s)', `${figures.pauseCount}, ${(figures.pausedMs / 1000).toFixed(1)}`],
   ['requests received', String(records.length)],
-  ['sustained rate / limit', (sustainedPerMinute / rpm).toFixed(3)],
-  ['429 share', `${((throttled / Math.max(1, records.length)) * 100).toFixed(2)}%`],
-  ['worst 60 s window / limit', (worstWindow / rpm).toFixed(3)],
+  ['by status', JSON.stringify(figures.byStatus)],
+  ['ledger rows by outcome', ledger.rows.map((r) => `${r.outcome} ${r.n}`).join(', ')],
+  ['sustained rate / limit outside pauses', figures.sustainedOutsidePauses.toFixed(3)],
+  ['429s not injected (share of requests)', `${(figures.uninjected429Share * 100).toFixed(2)}%`],
+  ['worst 60 s window / limit', figures.worstWindow.toFixed(3)],
 ];
 console.log(`rate-limit benchmark (${new Date().toISOString()})`);
 for (const [name, value] of rows) console.log(`  ${name.padEnd(40)} ${value}`);

@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  TimeoutFailure,
   WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -9,8 +10,9 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { WorkerCheckReport } from '../activities/doctor.js';
+import { endpointsUsed, type EndpointCheck } from '../activities/preflight.js';
 import { type Config } from '../platform/config.js';
-import { distillWorkflow, doctorWorkflow, optimizationRun } from '../workflows/index.js';
+import { distillWorkflow, doctorWorkflow, endpointCheckWorkflow, optimizationRun } from '../workflows/index.js';
 import {
   DistillConfigError,
   resolveDistillConfig,
@@ -38,11 +40,15 @@ import { CliError, EXIT, runUiUrl, temporalUiUrl } from './connection.js';
 import { loadTaskFile, type LoadedTask } from './task-file.js';
 import { checkTaskOnWorker } from './task-check.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
+import { validateTaskSpec } from '../core/task/spec.js';
 
 export interface StartRunOptions {
   runId?: string;
   seed?: number;
+  /** Changes the spec before the run starts; the result is validated (and completed with defaults) like a task file. */
   adjust?: (spec: TaskSpec) => TaskSpec;
+  /** Check every endpoint the task uses through a worker before starting (default true). */
+  preflight?: boolean;
 }
 
 export interface StartedRun {
@@ -148,7 +154,14 @@ export class PromptevoClient {
   async startTask(task: LoadedTask, options: StartRunOptions = {}): Promise<StartedRun> {
     let spec =
       options.seed === undefined ? task.spec : { ...task.spec, search: { ...task.spec.search, seed: options.seed } };
-    if (options.adjust) spec = options.adjust(spec);
+    if (options.adjust) {
+      // The same schema, defaults and cross-checks as a task file: an adjusted spec is not trusted more.
+      try {
+        spec = validateTaskSpec(options.adjust(spec), `${task.taskFile} (as adjusted)`);
+      } catch (err) {
+        throw new CliError((err as Error).message, EXIT.usage);
+      }
+    }
     const runId = options.runId ?? newRunId(spec.name);
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(runId)) {
       throw new CliError(`run id "${runId}" may only use letters, digits, "-", "_" and "."`, EXIT.usage);
@@ -160,6 +173,7 @@ export class PromptevoClient {
       taskFile: task.taskFile,
       label: runId,
     });
+    if (options.preflight !== false) await this.checkEndpoints(spec);
     const workflowId = runWorkflowId(runId);
     const s = spec.search;
     await this.temporal.workflow.start(optimizationRun, {
@@ -263,6 +277,45 @@ export class PromptevoClient {
     } catch (err) {
       throw this.explain(err, runId);
     }
+  }
+
+  /**
+   * Before a run starts: a worker (which holds the keys) checks every endpoint the task uses — the
+   * roles, distillation's models and every llm_judge metric's model: reachable, key accepted,
+   * model id served. Any problem is a CliError (exit 2) listing all of them; no worker answering
+   * within `timeoutMs` is exit 4.
+   */
+  async checkEndpoints(spec: TaskSpec, timeoutMs = 60_000): Promise<EndpointCheck[]> {
+    const workflowId = `preflight-${spec.name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+    let checks: EndpointCheck[];
+    try {
+      const handle = await this.temporal.workflow.start(endpointCheckWorkflow, {
+        workflowId,
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        args: [endpointsUsed(spec)],
+        workflowExecutionTimeout: timeoutMs,
+        staticSummary: `promptevo preflight: the model endpoints of task ${spec.name}`,
+      });
+      checks = await handle.result();
+    } catch (err) {
+      if (err instanceof WorkflowFailedError && err.cause instanceof TimeoutFailure) {
+        throw new CliError(
+          `no worker checked the task's model endpoints within ${Math.round(timeoutMs / 1000)} s on task queue ` +
+            `${this.config.TEMPORAL_TASK_QUEUE}; start a worker (\`npm run worker\`) and run again`,
+          EXIT.stackDown,
+        );
+      }
+      throw err;
+    }
+    const problems = checks.filter((c) => !c.ok);
+    if (problems.length > 0) {
+      throw new CliError(
+        `task ${spec.name}: ${problems.length} model endpoint(s) failed the check from a worker; nothing was started:\n` +
+          problems.map((p) => `  ${p.detail}`).join('\n'),
+        EXIT.usage,
+      );
+    }
+    return checks;
   }
 
   /** Runs the doctor workflow on a worker and returns what the worker found. */

@@ -111,22 +111,29 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .option('--run-id <id>', 'use this run id instead of a generated one')
     .option('--seed <n>', 'override search.seed', parseInteger)
-    .action(async (taskPath: string, opts: { wait?: boolean; json?: boolean; runId?: string; seed?: number }) => {
-      await withClient(async (c) => {
-        const started = await c.startRun(taskPath, {
-          ...(opts.runId ? { runId: opts.runId } : {}),
-          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    .option('--no-preflight', 'start without first checking the model endpoints through a worker')
+    .action(
+      async (
+        taskPath: string,
+        opts: { wait?: boolean; json?: boolean; runId?: string; seed?: number; preflight: boolean },
+      ) => {
+        await withClient(async (c) => {
+          const started = await c.startRun(taskPath, {
+            ...(opts.runId ? { runId: opts.runId } : {}),
+            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+            preflight: opts.preflight,
+          });
+          if (!opts.wait) {
+            print(!!opts.json, started, () => `run ${started.runId} started\n  ${started.uiUrl}`);
+            return;
+          }
+          if (!opts.json)
+            process.stderr.write(`run ${started.runId} started\n  ${started.uiUrl}\n  waiting for it to finish...\n`);
+          const result = await c.waitForResult(started.runId);
+          print(!!opts.json, { ...result, uiUrl: started.uiUrl }, () => formatResult(result));
         });
-        if (!opts.wait) {
-          print(!!opts.json, started, () => `run ${started.runId} started\n  ${started.uiUrl}`);
-          return;
-        }
-        if (!opts.json)
-          process.stderr.write(`run ${started.runId} started\n  ${started.uiUrl}\n  waiting for it to finish...\n`);
-        const result = await c.waitForResult(started.runId);
-        print(!!opts.json, { ...result, uiUrl: started.uiUrl }, () => formatResult(result));
-      });
-    });
+      },
+    );
 
   program
     .command('status')

@@ -43,6 +43,9 @@ export interface PromptevoWorkerOptions {
   identity?: string;
 }
 
+export const SHUTDOWN_GRACE = '3 seconds';
+export const SHUTDOWN_FORCE = '15 seconds';
+
 export async function createPromptevoWorker(options: PromptevoWorkerOptions): Promise<Worker> {
   const { config, connection, db, log } = options;
   const identity = options.identity ?? `${process.pid}@${hostname()}`;
@@ -56,6 +59,11 @@ export async function createPromptevoWorker(options: PromptevoWorkerOptions): Pr
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions }),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_WORKFLOWS,
+    // On SIGTERM: activities get this long to finish, then are cancelled; their model calls abort
+    // (the gateway passes the cancellation signal to every request and wait) and Temporal retries
+    // them on another worker. Past the force time the worker gives up waiting altogether.
+    shutdownGraceTime: SHUTDOWN_GRACE,
+    shutdownForceTime: SHUTDOWN_FORCE,
   });
 }
 

@@ -4,3 +4,4 @@ export { taskCheckWorkflow } from './task-check.js';
 export { optimizationRun } from './run.js';
 export { generationWorkflow } from './generation.js';
 export { distillWorkflow } from './distill.js';
+export { endpointCheckWorkflow } from './endpoint-check.js';

@@ -42,11 +42,28 @@ const modelConfig = z.strictObject({
       hangMs: z.number().int().min(1).default(30_000),
       truncatedRate: rate.default(0),
       malformedRate: rate.default(0),
+      /** Chance that a request starts a burst of injected 429s (drawn apart from the rates above). */
+      throttleBurstRate: rate.default(0),
+      /** 429s in a row in one burst, the first included, whoever sends them. */
+      throttleBurstLength: z.number().int().min(1).default(5),
+      /** The burst's Retry-After. */
+      throttleRetryAfterSeconds: z.number().positive().default(1),
+      /** The model's context in tokens: a longer prompt plus max_tokens gets OpenAI's context_length_exceeded 400. */
+      contextTokens: z.number().int().positive().optional(),
     })
     .refine((f) => f.serverErrorRate + f.hangRate + f.truncatedRate + f.malformedRate <= 1, {
       message: 'the fault rates must add up to at most 1',
     })
-    .default({ serverErrorRate: 0, hangRate: 0, hangMs: 30_000, truncatedRate: 0, malformedRate: 0 }),
+    .default({
+      serverErrorRate: 0,
+      hangRate: 0,
+      hangMs: 30_000,
+      truncatedRate: 0,
+      malformedRate: 0,
+      throttleBurstRate: 0,
+      throttleBurstLength: 5,
+      throttleRetryAfterSeconds: 1,
+    }),
 });
 
 export const modelServerConfigSchema = z.strictObject({

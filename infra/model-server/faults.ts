@@ -30,6 +30,36 @@ export function drawFault(
   return { kind: 'none' };
 }
 
+/**
+ * Whether the request with this index (among requests that passed the context check) starts a
+ * burst of injected 429s. A stream of its own, so turning bursts on leaves every other draw as it was.
+ */
+export function drawThrottleBurst(configSeed: number, model: string, index: number, rate: number): boolean {
+  return rate > 0 && new Rng(seedFrom('throttle-burst', configSeed, model, index)).next() < rate;
+}
+
+/** Requests that meet a burst in progress; the next one after it draws again. */
+export interface BurstState {
+  draws: number;
+  left: number;
+}
+
+/** True when this request is answered with an injected 429: it starts a burst or falls in one. */
+export function inThrottleBurst(
+  state: BurstState,
+  configSeed: number,
+  model: string,
+  faults: ModelConfig['faults'],
+): boolean {
+  if (state.left > 0) {
+    state.left--;
+    return true;
+  }
+  if (!drawThrottleBurst(configSeed, model, state.draws++, faults.throttleBurstRate)) return false;
+  state.left = faults.throttleBurstLength - 1;
+  return true;
+}
+
 /** Cut a completion mid-content: what a client sees when generation stops half way through JSON. */
 export function truncateContent(content: string): string {
   const cut = Math.max(1, Math.floor(content.length * 0.55));

@@ -4,14 +4,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './api-error.js';
 import { messageText, parseChatRequest, type PlainMessage } from './chat-request.js';
 import { completionBody, writeCompletionStream } from './completion-response.js';
-import { drawFault, latencyMs, malformedContent, truncateContent } from './faults.js';
+import { drawFault, inThrottleBurst, latencyMs, malformedContent, truncateContent } from './faults.js';
 import { readJsonBody, sendError, sendJson, toApiError } from './http-io.js';
 import type { ModelRuntime } from './model-runtime.js';
 import { Rng, canonicalJson, hashString, seedFrom } from './prng.js';
 import { readMetaExamples } from './sim/meta-examples.js';
 import { readMetaRequest } from './sim/meta-request.js';
 import { buildRequestView } from './sim/request-view.js';
-import type { StatsRecorder } from './stats.js';
+import type { InjectedFault, StatsRecorder } from './stats.js';
 import { isAuthorized, unauthorized } from './auth.js';
 import { estimatePromptTokens, estimateTokens } from './tokenizer.js';
 
@@ -58,6 +58,7 @@ export async function handleCompletion(req: IncomingMessage, res: ServerResponse
   let completionTokens = 0;
   let arrivedAt: number | undefined;
   let metaExamples: number | undefined;
+  let injected: InjectedFault | undefined;
   let headers: Record<string, string> = {};
   try {
     const authorized = isAuthorized(req, deps.apiKey);
@@ -82,6 +83,32 @@ export async function handleCompletion(req: IncomingMessage, res: ServerResponse
     const messages: PlainMessage[] = request.messages.map((m) => ({ role: m.role, text: messageText(m) }));
     promptTokens = estimatePromptTokens(messages);
     metaExamples = countMetaExamples(messages);
+    const faults = runtime.config.faults;
+    const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? 0;
+    if (faults.contextTokens !== undefined && promptTokens + maxTokens > faults.contextTokens) {
+      injected = 'context-length';
+      throw new ApiError(
+        400,
+        `This model's maximum context length is ${faults.contextTokens} tokens. However, you requested ` +
+          `${promptTokens + maxTokens} tokens (${promptTokens} in the messages, ${maxTokens} in the completion). ` +
+          'Please reduce the length of the messages or completion.',
+        'invalid_request_error',
+        'messages',
+        'context_length_exceeded',
+      );
+    }
+    if (inThrottleBurst(runtime.burst, deps.seed, runtime.name, faults)) {
+      injected = 'throttle-burst';
+      const seconds = faults.throttleRetryAfterSeconds;
+      throw new ApiError(
+        429,
+        `Rate limit reached for ${runtime.name}: the server is overloaded (injected 429 burst). Please try again in ${seconds}s.`,
+        'rate_limit_exceeded',
+        null,
+        'rate_limit_exceeded',
+        { 'retry-after': String(Math.ceil(seconds)), 'retry-after-ms': String(Math.round(seconds * 1000)) },
+      );
+    }
     const decision = runtime.limiter.admit(promptTokens);
     headers = decision.headers;
     if (!decision.allowed) {
@@ -110,6 +137,7 @@ export async function handleCompletion(req: IncomingMessage, res: ServerResponse
       }),
     );
     await wait(latencyMs(runtime.config.latency, requestHash), aborter.signal);
+    if (fault.kind !== 'none') injected = fault.kind;
     if (fault.kind === 'server-error') {
       const message =
         fault.status === 503
@@ -174,6 +202,7 @@ export async function handleCompletion(req: IncomingMessage, res: ServerResponse
       promptTokens,
       completionTokens,
       ...(metaExamples !== undefined ? { metaExamples } : {}),
+      ...(injected ? { fault: injected } : {}),
     });
   }
 }

@@ -3,6 +3,7 @@ import { LlamaBackend } from './backends/llama.js';
 import { SimulatedBackend } from './backends/simulated.js';
 import type { ChatBackend } from './backends/types.js';
 import type { ModelConfig, ModelServerConfig } from './config.js';
+import type { BurstState } from './faults.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
 
 export interface ModelRuntime {
@@ -12,6 +13,8 @@ export interface ModelRuntime {
   limiter: SlidingWindowLimiter;
   /** Requests admitted so far; the index of the next one seeds its fault draw. */
   arrivals: number;
+  /** Injected 429 bursts: draws so far and the 429s left in the current burst. */
+  burst: BurstState;
 }
 
 export function createRuntimes(config: ModelServerConfig, now: () => number = Date.now): Map<string, ModelRuntime> {
@@ -27,6 +30,7 @@ export function createRuntimes(config: ModelServerConfig, now: () => number = Da
       backend,
       limiter: new SlidingWindowLimiter(model.limits.rpm, model.limits.tpm, now),
       arrivals: 0,
+      burst: { draws: 0, left: 0 },
     });
   }
   return runtimes;

@@ -12,7 +12,11 @@ export interface RequestRecord {
   completionTokens: number;
   /** Set for a meta request (one asking for a new or improved prompt): the task examples it carried. */
   metaExamples?: number;
+  /** Set when an injected fault decided the answer: which one. */
+  fault?: InjectedFault;
 }
+
+export type InjectedFault = 'throttle-burst' | 'context-length' | 'server-error' | 'hang' | 'truncated' | 'malformed';
 
 export interface ModelStats {
   requests: number;

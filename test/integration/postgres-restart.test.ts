@@ -60,9 +60,7 @@ describe('PostgreSQL restart', () => {
     expect(expected.status).toBe('completed');
 
     const { client, runId } = await startExampleRun(interrupted, `pg-restart-${Date.now()}`, adjust);
-    await waitForRow(interrupted, `SELECT count(*) > 0 FROM generations WHERE run_id = $1 AND generation = 0`, [
-      runId,
-    ]);
+    await waitForRow(interrupted, `SELECT count(*) > 0 FROM generations WHERE run_id = $1 AND generation = 0`, [runId]);
     postgres('stop');
     expect(postgresReady()).toBe(false);
     // Wait until the outage has been felt: an activity of the run has failed an attempt and is retrying.

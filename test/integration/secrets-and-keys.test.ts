@@ -53,8 +53,11 @@ describe('API keys', () => {
     PROMPTEVO_KEY_HOSTS: `${KEY_ENV}=${new URL(server.url).host}`,
   });
 
+  // Without the client's preflight, so the run's own check (defence in depth) is what refuses a wrong key.
   const start = (label: string, keyEnv: string): Promise<{ client: PromptevoClient; runId: string }> =>
-    startExampleRun(stack, `${label}-${Date.now()}`, pointAt(`${server.url}/v1`, { apiKeyEnv: keyEnv }));
+    startExampleRun(stack, `${label}-${Date.now()}`, pointAt(`${server.url}/v1`, { apiKeyEnv: keyEnv }), undefined, {
+      preflight: false,
+    });
 
   it('a wrong key fails the run at once, with one attempt and a message naming the model and endpoint', async () => {
     worker = startWorkerProcess(bound(), { [KEY_ENV]: 'sk-wrong-key-0000000000000000', LOG_LEVEL: 'debug' });

@@ -10,9 +10,10 @@ export async function startExampleRun(
   runId: string,
   adjust?: (spec: TaskSpec) => TaskSpec,
   taskPath = 'examples/ticket-routing/task.yaml',
+  extra: Omit<StartRunOptions, 'runId' | 'adjust'> = {},
 ): Promise<{ client: PromptevoClient; runId: string }> {
   const client = new PromptevoClient(stack.client, stack.config);
-  const options: StartRunOptions = { runId, ...(adjust ? { adjust } : {}) };
+  const options: StartRunOptions = { runId, ...(adjust ? { adjust } : {}), ...extra };
   await client.startTask(loadTaskFile(taskPath), options);
   return { client, runId };
 }
