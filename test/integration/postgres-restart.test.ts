@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTaskFile } from '../../client/task-file.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
 import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
 import { runExample, startExampleRun, waitForRow } from '../support/runs.js';
@@ -24,6 +25,11 @@ const adjust = (spec: TaskSpec): TaskSpec => {
   return { ...rest, search: { ...spec.search, generations: 3 } };
 };
 
+/** The example task as the runs start it. */
+function startedSpec(): TaskSpec {
+  return adjust(loadTaskFile('examples/ticket-routing/task.yaml').spec);
+}
+
 /** Paid (not cached) model calls in the run's ledger. */
 async function paidCalls(stack: TestStack, runId: string): Promise<number> {
   const { rows } = await stack.db.query<{ n: string }>(
@@ -35,8 +41,9 @@ async function paidCalls(stack: TestStack, runId: string): Promise<number> {
 
 /**
  * PostgreSQL is stopped in the middle of a run and started again once the worker's activities have
- * failed against it; the run completes with the same best program, and the same paid calls, as the
- * same run without an outage (each in its own schema, so neither is served from the other's cache).
+ * failed against it; the run completes with the same best program as the same run without an
+ * outage (each in its own schema, so neither is served from the other's cache), paying again only
+ * for requests that were in flight.
  */
 describe('PostgreSQL restart', () => {
   let reference: TestStack;
@@ -55,7 +62,7 @@ describe('PostgreSQL restart', () => {
     await interrupted?.close();
   });
 
-  it('a run completes with the same best program and the same paid calls as without the outage', async () => {
+  it('a run completes with the same best program as without the outage, paying again only for calls in flight', async () => {
     const expected = await runExample(reference, `pg-ref-${Date.now()}`, adjust);
     expect(expected.status).toBe('completed');
 
@@ -76,7 +83,13 @@ describe('PostgreSQL restart', () => {
     expect(result.status).toBe('completed');
     expect(result.best.hash).toBe(expected.best.hash);
     expect(result.best.test).toBe(expected.best.test);
-    expect(await paidCalls(interrupted, runId)).toBe(await paidCalls(reference, expected.runId));
+    // Requests in flight when the database went away were sent and are sent again (README, "What
+    // 'never pays twice' covers"): at most maxConcurrency per endpoint of the worker; nothing else
+    // is paid twice.
+    const [paid, paidWithout] = [await paidCalls(interrupted, runId), await paidCalls(reference, expected.runId)];
+    const inFlight = Object.values(startedSpec().models).reduce((n, m) => n + m.maxConcurrency, 0);
+    expect(paid).toBeGreaterThanOrEqual(paidWithout);
+    expect(paid - paidWithout).toBeLessThanOrEqual(inFlight);
   });
 });
 
@@ -85,7 +98,7 @@ async function retryingActivity(stack: TestStack, runId: string): Promise<boolea
   for await (const execution of stack.client.workflow.list({
     query: `TaskQueue = '${stack.taskQueue}' AND ExecutionStatus = 'Running'`,
   })) {
-    if (!execution.workflowId.startsWith(runId)) continue;
+    if (!execution.workflowId.includes(runId)) continue;
     const described = await stack.client.workflow.getHandle(execution.workflowId).describe();
     const pending = described.raw.pendingActivities ?? [];
     if (pending.some((a) => (a.attempt ?? 0) > 1)) return true;
