@@ -84,12 +84,12 @@ describe('PostgreSQL restart', () => {
     expect(result.best.hash).toBe(expected.best.hash);
     expect(result.best.test).toBe(expected.best.test);
     // Requests in flight when the database went away were sent and are sent again (README, "What
-    // 'never pays twice' covers"): at most maxConcurrency per endpoint of the worker; nothing else
-    // is paid twice.
+    // 'never pays twice' covers"), and two identical requests in flight at once are both paid in
+    // any run (whichever answers first fills the cache): the paid calls of the two runs differ by
+    // at most the calls one worker has in flight (maxConcurrency per endpoint).
     const [paid, paidWithout] = [await paidCalls(interrupted, runId), await paidCalls(reference, expected.runId)];
     const inFlight = Object.values(startedSpec().models).reduce((n, m) => n + m.maxConcurrency, 0);
-    expect(paid).toBeGreaterThanOrEqual(paidWithout);
-    expect(paid - paidWithout).toBeLessThanOrEqual(inFlight);
+    expect(Math.abs(paid - paidWithout)).toBeLessThanOrEqual(inFlight);
   });
 });
 
