@@ -18,6 +18,7 @@ import {
   EVAL_BATCH,
   planChildren,
   gainsOverParent,
+  promoteWinners,
   type ChildPlan,
 } from '../core/engine/plan.js';
 import {
@@ -163,9 +164,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
 
   // 5. The children that beat their parent, largest gain first: at most validatePerGeneration and
   // at most screenKeep of those screened. One paired comparison serves promotion and operator credit.
-  winners.sort((a, b) => b.gain - a.gain || (a.child.hash < b.child.hash ? -1 : 1));
-  const keep = Math.max(1, Math.ceil(screened.length * search.screenKeep));
-  const promoted = winners.slice(0, Math.min(keep, search.validatePerGeneration)).map((w) => w.child);
+  const promoted = promoteWinners(winners, screened.length, search.screenKeep, search.validatePerGeneration);
   const beatParent = new Set(winners.map((w) => w.child.hash));
   const affordableChildren = screened;
   // Credit for adaptive operator selection: a trial per child screened or rejected, a pass per child that beat its parent.

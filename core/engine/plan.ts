@@ -119,8 +119,22 @@ export function promoteAfterScreening(options: {
   parentScores: Map<string, number[]>;
   keep: number;
 }): Member[] {
-  const winners = childrenThatBeatTheirParent(options);
-  return winners.slice(0, Math.max(1, Math.ceil(options.children.length * options.keep)));
+  const scores = new Map([...options.parentScores, ...options.childScores]);
+  return promoteWinners(gainsOverParent({ children: options.children, scores }), options.children.length, options.keep);
+}
+
+/**
+ * Children that beat their parent, largest gain first: at most `max`, and at most the `keep`
+ * fraction of the `screened` children (at least one).
+ */
+export function promoteWinners(
+  winners: readonly { child: Member; gain: number }[],
+  screened: number,
+  keep: number,
+  max = Number.POSITIVE_INFINITY,
+): Member[] {
+  const ranked = [...winners].sort((a, b) => b.gain - a.gain || (a.child.hash < b.child.hash ? -1 : 1));
+  return ranked.slice(0, Math.min(max, Math.max(1, Math.ceil(screened * keep)))).map((w) => w.child);
 }
 
 /** Every child with a higher minibatch sum than its primary parent (scores from one minibatch), with its gain. */
@@ -136,18 +150,6 @@ export function gainsOverParent(options: {
     const gain = sum(own) - sum(parent);
     return gain > 1e-9 ? [{ child, gain }] : [];
   });
-}
-
-/** Every child with a higher minibatch sum than its primary parent, largest gain first. */
-export function childrenThatBeatTheirParent(options: {
-  children: Member[];
-  childScores: Map<string, number[]>;
-  parentScores: Map<string, number[]>;
-}): Member[] {
-  const scores = new Map([...options.parentScores, ...options.childScores]);
-  const gains = gainsOverParent({ children: options.children, scores });
-  gains.sort((a, b) => b.gain - a.gain || (a.child.hash < b.child.hash ? -1 : 1));
-  return gains.map((g) => g.child);
 }
 
 /** The largest k ≤ n whose wave of k × `callsEach` calls fits (`fits` says whether a wave of that many calls does). */
