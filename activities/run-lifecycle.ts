@@ -32,6 +32,21 @@ export function seedGenome(spec: TaskSpec, drawnDemos: string[] = []): Genome {
 }
 
 export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunStore, policy: TaskPolicy) {
+  /** A member of the initial population, recorded in generation 0. */
+  const insertStarter = async (
+    runId: string,
+    hash: string,
+    genome: Genome,
+    operator: 'seed' | 'demo',
+    parents: string[],
+    note: string,
+  ): Promise<void> => {
+    await db.query(
+      `INSERT INTO candidates (run_id, hash, genome, parent_hashes, operator, generation, note)
+       VALUES ($1, $2, $3, $4, $5, 0, $6) ON CONFLICT (run_id, hash) DO NOTHING`,
+      [runId, hash, JSON.stringify(genome), parents, operator, note],
+    );
+  };
   return {
     /** Records the run, loads and validates the dataset, splits it and stores the examples. Idempotent. */
     async prepareRun(input: RunInput): Promise<PreparedRun> {
@@ -105,24 +120,34 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
       return { trainIds, valIds, testIds, trainCount: trainIds.length };
     },
 
-    async storeSeedCandidate({ runId }: { runId: string }): Promise<{ hash: string }> {
+    /**
+     * Stores the seed prompt and, when the seed has no demos and search.labeledDemos allows, its
+     * labeled few-shot variant (the seed with labeled train demos), the second member of the
+     * initial population. Idempotent.
+     */
+    async storeSeedCandidate({ runId }: { runId: string }): Promise<{ hash: string; labeledHash?: string }> {
       const spec = await store.spec(runId);
       const count = 'demoCount' in spec.seedPrompt ? spec.seedPrompt.demoCount : undefined;
-      const drawn = count
-        ? drawSeedDemos(
-            [...(await store.examples(runId, await store.splitIds(runId, 'train'))).values()],
-            count,
-            spec.search.seed,
-          )
-        : [];
+      const train = async () => [...(await store.examples(runId, await store.splitIds(runId, 'train'))).values()];
+      const drawn = count ? drawSeedDemos(await train(), count, spec.search.seed) : [];
       const genome = seedGenome(spec, drawn);
       const hash = genomeHash(genome);
-      await db.query(
-        `INSERT INTO candidates (run_id, hash, genome, operator, generation, note) VALUES ($1, $2, $3, 'seed', 0, 'seed prompt')
-         ON CONFLICT (run_id, hash) DO NOTHING`,
-        [runId, hash, JSON.stringify(genome)],
+      await insertStarter(runId, hash, genome, 'seed', [], 'seed prompt');
+      const labeledCount = Math.min(spec.search.labeledDemos, spec.search.maxDemos);
+      if (genome.demos.length > 0 || labeledCount === 0) return { hash };
+      const labeledIds = drawSeedDemos(await train(), labeledCount, spec.search.seed);
+      if (labeledIds.length === 0) return { hash };
+      const labeled = seedGenome(spec, labeledIds);
+      const labeledHash = genomeHash(labeled);
+      await insertStarter(
+        runId,
+        labeledHash,
+        labeled,
+        'demo',
+        [hash],
+        `seed prompt with ${labeledIds.length} labeled train demo${labeledIds.length === 1 ? '' : 's'}`,
       );
-      return { hash };
+      return { hash, labeledHash };
     },
 
     async recordGeneration(input: {

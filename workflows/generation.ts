@@ -130,6 +130,8 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   let screenQueue = input.screenQueue ?? [];
   const minibatchSize = Math.min(search.minibatchSize, screenPool.length);
   const slots = generation === 0 ? search.populationSize - 1 : Math.max(1, search.populationSize - search.elites);
+  // Ready-made children (the seed's labeled variant) take the first step's slots.
+  const starters = [...(input.starters ?? [])];
   const proposals: ProposalResult[] = [];
   const screened: Member[] = [];
   const winners: { child: Member; gain: number }[] = [];
@@ -238,13 +240,17 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     const onMinibatch = new Map<string, number[]>();
     const screenOn = (hashes: string[]): Promise<void> => screenOnMinibatch(minibatch, onMinibatch, hashes);
     const children: Member[] = [];
-    let plans = planChildren({ population, slots: k, search, rng, credit });
-    planned += plans.length;
+    const ready = starters.splice(0, k).filter((c) => !known.has(c.hash));
+    ready.forEach((c) => known.add(c.hash));
+    children.push(...ready);
+    let plans = planChildren({ population, slots: k - ready.length, search, rng, credit });
+    planned += plans.length + ready.length;
+    if (ready.length > 0) await screenOn([...new Set(ready.map((c) => c.parents[0]!))]);
     for (let round = 0; plans.length > 0;) {
       await screenOn([...new Set(plans.map((p) => p.parents[0]!))]);
       const hopeless = plans.filter((p) => perfectOn(onMinibatch.get(p.parents[0]!)));
       perfect += hopeless.length;
-      if (hopeless.length === plans.length && round === 0) {
+      if (hopeless.length === plans.length && round === 0 && ready.length === 0) {
         // The slots are tried again on the next minibatch: not counted as planned or skipped here.
         planned -= plans.length;
         perfect -= hopeless.length;

@@ -67,6 +67,8 @@ export interface RunState {
   phase: string;
   prepared?: PreparedRun;
   seedHash?: string;
+  /** The seed with labeled train demos, the initial population's second member (search.labeledDemos). */
+  labeledSeedHash?: string;
   /** Last finished generation; -1 before the initial population is evaluated. */
   generation: number;
   population: Member[];
@@ -229,6 +231,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     state.prepared = await acts.prepareRun(input);
     const seed = await acts.storeSeedCandidate({ runId });
     state.seedHash = seed.hash;
+    if (seed.labeledHash) state.labeledSeedHash = seed.labeledHash;
   }
   const prepared = state.prepared;
   const seedHash = state.seedHash ?? '';
@@ -269,6 +272,11 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     publish();
     const population: Member[] =
       generation === 0 ? [{ hash: seedHash, operator: 'seed', parents: [], score: 0, scores: [] }] : state.population;
+    // Generation 0 screens the seed's labeled few-shot variant against the seed, like a child.
+    const starters: Member[] =
+      generation === 0 && state.labeledSeedHash
+        ? [{ hash: state.labeledSeedHash, operator: 'demo', parents: [seedHash], score: 0, scores: [] }]
+        : [];
     const result = await executeChild(generationWorkflow, {
       workflowId: generationWorkflowId(runId, generation),
       args: [
@@ -280,6 +288,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
           screenIds: prepared.trainIds ?? [],
           screenQueue: state.screenQueue ?? [],
           population,
+          ...(starters.length > 0 ? { starters } : {}),
           rngState: state.rngState,
           budget: state.budget,
           reserveCalls: finalScoringCalls(prepared),

@@ -105,6 +105,11 @@ export interface GenerationInput {
   /** The rest of the current shuffled pass over `screenIds` (absent: start a new pass). */
   screenQueue?: string[];
   population: Member[];
+  /**
+   * Children made before the generation (generation 0: the seed with labeled train demos): they
+   * take the first step's slots and are screened against their primary parent like any child.
+   */
+  starters?: Member[];
   rngState: RngState;
   budget: Budget;
   /** Calls kept back for what must follow the search (scoring the seed and the best on test). */

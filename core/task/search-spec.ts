@@ -70,6 +70,13 @@ export const searchSpecSchema = z
     childrenPerMinibatch: z.number().int().positive().default(2),
     maxPromptChars: z.number().int().positive().default(8000),
     maxDemos: z.number().int().nonnegative().default(8),
+    /**
+     * When the seed prompt has no demos, the initial population also holds the seed with this many
+     * labeled train demos (spread over the answers, drawn by search.seed), scored on validation like
+     * the seed: DSPy's LabeledFewShot baseline, so a task where examples matter more than wording
+     * (small models) starts from both. At most maxDemos; 0 starts from the seed alone.
+     */
+    labeledDemos: z.number().int().nonnegative().max(16).default(4),
     budget: budgetSpecSchema.default({}),
     seed: z.number().int().default(0),
     /** How long a run whose budget ran out waits for an extension (extendBudget) before it finishes. */

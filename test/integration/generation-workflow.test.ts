@@ -158,6 +158,23 @@ describe('generation workflow with stub activities', () => {
     for (const v of validations) for (const id of v.exampleIds) expect(valIds).toContain(id);
   });
 
+  it('screens a ready-made starter (the seed with labeled demos) against the seed in a slot of its own, unproposed', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false });
+    const starter = 'demo:seed:2147483000';
+    const result = await runGeneration(stubs, {
+      starters: [{ hash: starter, operator: 'demo', parents: ['seed'], score: 0, scores: [] }],
+    });
+    const screens = stubs.calls.filter((c) => c.purpose === 'screen');
+    const minibatch = screens[0]!.exampleIds;
+    // It takes one of the five slots, no proposal is made for it, and it is screened on the seed's minibatch.
+    expect(stubs.proposals).toHaveLength(4);
+    expect(result.stats.screened).toBe(5);
+    expect(screens.find((s) => s.hash === starter)?.exampleIds).toEqual(minibatch);
+    // It beats the seed there (its toy quality is near 1), so it is validated.
+    const validated = new Set(stubs.calls.filter((c) => c.purpose === 'validate').map((c) => c.hash));
+    expect(validated.has(starter)).toBe(true);
+  });
+
   it('draws a slot again when its operator has nothing to work on, and never fails the generation', async () => {
     const stubs = stubActivities({ reflectHasNothing: true });
     const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
