@@ -86,6 +86,11 @@ export interface RunState {
   operatorCredit?: OperatorCredit;
   /** The rest of the current shuffled pass over train for screening minibatches. */
   screenQueue?: string[];
+  /**
+   * The last generation found no room left in the budget (set at continue-as-new), so the next run
+   * waits for an extension or finalizes as this one would have; absent in runs carried before it.
+   */
+  budgetExhausted?: boolean;
 }
 
 export interface RunStatusView {
@@ -250,7 +255,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     return extended && !state.stopRequested;
   };
 
-  let exhausted = false;
+  let exhausted = state.budgetExhausted ?? false;
   while (state.generation < search.generations && !state.stopRequested) {
     if (state.paused) {
       state.phase = 'paused';
@@ -332,7 +337,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     if (search.stop.patience !== undefined && state.sinceImprovement >= search.stop.patience) break;
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
       await condition(allHandlersFinished);
-      return await continueAsNew<typeof optimizationRun>(input, state);
+      return await continueAsNew<typeof optimizationRun>(input, { ...state, budgetExhausted: exhausted });
     }
   }
 
