@@ -2,7 +2,13 @@ import { open, realpath } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { countRecords } from '../core/data/dataset.js';
-import { checkSpecPolicy, insideRoots, keyViolation, moduleMetricsOf } from '../core/policy/check-spec.js';
+import {
+  checkSpecPolicy,
+  insideRoots,
+  keyViolation,
+  moduleMetricsOf,
+  urlVariableViolation,
+} from '../core/policy/check-spec.js';
 import { describeViolations, type PolicyViolation, type TaskPolicy } from '../core/policy/types.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
@@ -152,14 +158,18 @@ export function policyFailure(taskFile: string, violations: readonly PolicyViola
   );
 }
 
-/** The API key of an endpoint, read only when the policy lets it go to that endpoint's host. */
+/**
+ * The API key of an endpoint, read only when the policy lets it go to that endpoint's host. Every
+ * client the gateway and the preflight build asks here first, so it also refuses a URL that still
+ * holds `${...}` (workers never expand variables), key or not.
+ */
 export function apiKeyFor(
   modelName: string,
   endpoint: ModelSpec,
   policy: TaskPolicy,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const violation = keyViolation(modelName, endpoint, policy);
+  const violation = urlVariableViolation(modelName, endpoint) ?? keyViolation(modelName, endpoint, policy);
   if (violation) throw policyFailure(`model "${modelName}"`, [violation]);
   if (!endpoint.apiKeyEnv) return 'not-needed';
   const key = env[endpoint.apiKeyEnv];

@@ -5,6 +5,7 @@ import { splitExamples } from '../core/data/split.js';
 import { describeRowErrors, parseTaskDataset } from '../core/data/task-dataset.js';
 import { parseTaskSpec } from '../core/task/spec.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
+import type { UrlVariableEnv } from '../core/task/url-variables.js';
 import { CliError, EXIT } from './connection.js';
 
 export interface LoadedTask {
@@ -17,8 +18,11 @@ export interface LoadedTask {
 /**
  * Reads and validates a task file and its dataset on the client, so a typo or a bad row is
  * reported before anything starts (workers validate again when they load the data).
+ * `${NAME}` and `${NAME:-default}` in URL fields (`models.<name>.baseUrl`) are expanded here, from
+ * `env` (the submitter's environment), before validation: the spec sent to Temporal and checked by
+ * the workers' task policy holds the expanded URL. Workers never expand anything.
  */
-export function loadTaskFile(path: string): LoadedTask {
+export function loadTaskFile(path: string, env: UrlVariableEnv = process.env): LoadedTask {
   const taskFile = resolve(path);
   let text: string;
   try {
@@ -28,7 +32,7 @@ export function loadTaskFile(path: string): LoadedTask {
   }
   let spec: TaskSpec;
   try {
-    spec = parseTaskSpec(text, path);
+    spec = parseTaskSpec(text, path, { env });
   } catch (err) {
     throw new CliError((err as Error).message, EXIT.usage);
   }

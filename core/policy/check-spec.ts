@@ -2,6 +2,7 @@ import { safeRegexProblem } from '../metrics/safe-regex.js';
 import type { MetricSpec } from '../task/metric-spec.js';
 import type { ModelSpec } from '../task/model-spec.js';
 import type { TaskSpec } from '../task/spec-schema.js';
+import { urlVariableProblem } from '../task/url-variables.js';
 import { describeHostRules, endpointOf, hostAllowed } from './key-hosts.js';
 import type { PolicyViolation, TaskPolicy } from './types.js';
 import { urlCredentialProblem } from './url-credentials.js';
@@ -39,6 +40,15 @@ export function keyViolation(name: string, endpoint: ModelSpec, policy: TaskPoli
   };
 }
 
+/**
+ * A URL that still holds `${...}`: the submitting client expands URL variables from its own
+ * environment; a worker never does, so such an endpoint is refused, not called.
+ */
+export function urlVariableViolation(name: string, endpoint: ModelSpec): PolicyViolation | undefined {
+  const problem = urlVariableProblem(endpoint.baseUrl);
+  return problem ? { rule: 'url-variable', path: `models.${name}.baseUrl`, message: problem } : undefined;
+}
+
 /** Every leaf metric with its path in the spec (weighted metrics flattened). */
 export function leafMetrics(metric: MetricSpec, path = 'metric'): { metric: MetricSpec; path: string }[] {
   if (metric.kind !== 'weighted') return [{ metric, path }];
@@ -53,12 +63,17 @@ export function moduleMetricsOf(spec: TaskSpec): { file: string; path: string }[
 }
 
 /**
- * The rules that need nothing but the spec and the policy: keys and their hosts, credentials in
- * URLs, patterns RE2 cannot run. Files (datasets, modules) are checked where they can be read.
+ * The rules that need nothing but the spec and the policy: URLs with unexpanded variables, keys and
+ * their hosts (on the URL as the client expanded it), credentials in URLs, patterns RE2 cannot run. Files (datasets, modules) are checked where they can be read.
  */
 export function checkSpecPolicy(spec: TaskSpec, policy: TaskPolicy): PolicyViolation[] {
   const violations: PolicyViolation[] = [];
   for (const [name, endpoint] of Object.entries(spec.models)) {
+    const unexpanded = urlVariableViolation(name, endpoint);
+    if (unexpanded) {
+      violations.push(unexpanded);
+      continue; // its host is unknown: the key rules cannot be judged
+    }
     const inUrl = urlCredentialProblem(endpoint.baseUrl);
     if (inUrl) violations.push({ rule: 'url-credentials', path: `models.${name}.baseUrl`, message: inUrl });
     const key = keyViolation(name, endpoint, policy);

@@ -23,7 +23,15 @@ export interface HostRule {
 }
 
 export type PolicyRule =
-  'key-env-name' | 'key-host' | 'url-credentials' | 'data-root' | 'data-size' | 'data-rows' | 'module-root' | 'regex';
+  | 'key-env-name'
+  | 'key-host'
+  | 'url-credentials'
+  | 'url-variable'
+  | 'data-root'
+  | 'data-size'
+  | 'data-rows'
+  | 'module-root'
+  | 'regex';
 
 /** One broken rule: which, where in the task file, and what to do. */
 export interface PolicyViolation {

@@ -26,6 +26,8 @@ async function startListener(): Promise<{ url: string; requests: IncomingMessage
 
 const example = readFileSync('examples/ticket-routing/task.yaml', 'utf8');
 const exampleData = join(process.cwd(), 'examples/ticket-routing/data.jsonl');
+/** The example's endpoint, as written in the task file (the client expands it). */
+const exampleUrl = '${PROMPTEVO_MODEL_SERVER_URL:-http://127.0.0.1:8787/v1}';
 
 /**
  * The cluster's task policy, end to end: a worker configured by its operator answers the
@@ -47,7 +49,7 @@ describe('task policy', () => {
     return path;
   };
   const pointAtListener = (apiKeyEnv: string) => (yaml: string) =>
-    yaml.replaceAll('baseUrl: http://127.0.0.1:8787/v1', `baseUrl: ${listener.url}/v1\n    apiKeyEnv: ${apiKeyEnv}`);
+    yaml.replaceAll(`baseUrl: ${exampleUrl}`, `baseUrl: ${listener.url}/v1\n    apiKeyEnv: ${apiKeyEnv}`);
 
   beforeAll(async () => {
     for (const dir of [dataRoot, moduleRoot, outside]) mkdirSync(dir);
@@ -233,7 +235,7 @@ describe('task policy', () => {
       ['query', `${listener.url}/v1?api-key=sk-in-the-url-0123456789`],
     ] as const) {
       const runId = `url-${name}-${Date.now()}`;
-      const path = taskFile(`url-${name}`, (yaml) => yaml.replaceAll('http://127.0.0.1:8787/v1', url));
+      const path = taskFile(`url-${name}`, (yaml) => yaml.replaceAll(exampleUrl, url));
       const run = await cli(stack.config, ['run', path, '--run-id', runId]);
       expect(run.code, name).toBe(2);
       expect(run.stderr, name).toMatch(

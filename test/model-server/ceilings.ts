@@ -46,7 +46,7 @@ export interface Ceiling {
 
 export function loadTask(name: string): { spec: TaskSpec; test: ReturnType<typeof splitExamples>['test'] } {
   const dir = path.join(root, 'examples', name);
-  const spec = parseTaskSpec(readFileSync(path.join(dir, 'task.yaml'), 'utf8'), `${dir}/task.yaml`);
+  const spec = parseTaskSpec(readFileSync(path.join(dir, 'task.yaml'), 'utf8'), `${dir}/task.yaml`, { env: {} });
   const file = path.join(dir, spec.data.path);
   const data = parseTaskDataset(readFileSync(file, 'utf8'), spec, file);
   if (data.errors.length > 0) throw new Error(`${file}: ${data.errors.length} bad rows`);

@@ -10,8 +10,9 @@ describe('promptevo init', () => {
   it('scaffolds a task file that validates and a dataset whose every row fits its signature', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'promptevo-init-')), 'new-task');
     const [taskFile, dataFile] = scaffoldTask(dir, 'support-router');
-    const spec = parseTaskSpec(readFileSync(taskFile!, 'utf8'), taskFile!);
+    const spec = parseTaskSpec(readFileSync(taskFile!, 'utf8'), taskFile!, { env: {} });
     expect(spec.name).toBe('support-router');
+    expect(spec.models['sim-large']!.baseUrl).toBe('http://127.0.0.1:8787/v1');
     const data = parseDataset(readFileSync(dataFile!, 'utf8'), {
       fileName: dataFile!,
       format: spec.data.format,

@@ -71,6 +71,6 @@ describe('seedPrompt.demoCount', () => {
       'seedPrompt:\n  task: Route the support ticket to the right team.',
       'seedPrompt:\n  task: Route the support ticket to the right team.\n  demos: [a]\n  demoCount: 2',
     );
-    expect(() => parseTaskSpec(yaml, 'task.yaml')).toThrow(/seedPrompt.demoCount: give either/);
+    expect(() => parseTaskSpec(yaml, 'task.yaml', { env: {} })).toThrow(/seedPrompt.demoCount: give either/);
   });
 });

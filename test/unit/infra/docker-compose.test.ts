@@ -75,6 +75,16 @@ describe('docker-compose.yml', () => {
     expect(worker.command).toEqual(['node', '--import', 'tsx', 'worker/main.ts']);
   });
 
+  it("lets the client fill the examples' model server in as the workers reach it; workers expand nothing", () => {
+    expect(environmentOf(service('client'))).toMatchObject({
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      PROMPTEVO_MODEL_SERVER_URL: 'http://model-server:8787/v1',
+    });
+    expect(environmentOf(service('worker'))).not.toHaveProperty('PROMPTEVO_MODEL_SERVER_URL');
+    const example = readFileSync('examples/ticket-routing/task.yaml', 'utf8');
+    expect(example).toContain('baseUrl: ${PROMPTEVO_MODEL_SERVER_URL:-http://127.0.0.1:8787/v1}');
+  });
+
   it('registers exactly the search attributes the local stack registers', () => {
     expect(stackAttributes.length).toBeGreaterThanOrEqual(6);
     const command = [service('temporal-setup').command].flat().join(' ');
