@@ -2,10 +2,11 @@ import type { ChatMessage } from '../core/chat.js';
 import type { DistillResult, ProgramScore } from '../core/engine/distill.js';
 import type { RunResult, RunStatusView } from '../workflows/run.js';
 import type { RunDetails } from './run-details.js';
+import { score } from './number-format.js';
 import type { RunListEntry } from './run-list.js';
 
-/** Human-readable renderings for the CLI; `--json` prints the underlying objects instead. */
-export const score = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
+// Human-readable renderings for the CLI (numbers as `number-format.ts` writes them); `--json` prints
+// the underlying objects instead.
 
 export function formatResult(r: RunResult): string {
   const lines = [

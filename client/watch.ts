@@ -4,7 +4,7 @@ import { progressQuery } from '../workflows/generation.js';
 import type { RunStatusView } from '../workflows/run.js';
 import { generationWorkflowId } from '../workflows/search-attributes.js';
 import type { PromptevoClient } from './api.js';
-import { score } from './format.js';
+import { score } from './number-format.js';
 
 export interface WatchFrame {
   status: RunStatusView;

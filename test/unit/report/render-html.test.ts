@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleChange, renderRunReport, winnerLineage } from '../../../client/report/render-html.js';
+import { exampleChange, winnerLineage } from '../../../client/report/model.js';
+import { renderRunReport } from '../../../client/report/render-html.js';
 import type { RunReportData } from '../../../client/report/types.js';
 import { launchChromium } from '../../../infra/chromium.js';
 
