@@ -71,10 +71,10 @@ export const searchSpecSchema = z
     maxPromptChars: z.number().int().positive().default(8000),
     maxDemos: z.number().int().nonnegative().default(8),
     /**
-     * When the seed prompt has no demos, the initial population also holds the seed with this many
-     * labeled train demos (spread over the answers, drawn by search.seed), scored on validation like
-     * the seed: DSPy's LabeledFewShot baseline, so a task where examples matter more than wording
-     * (small models) starts from both. At most maxDemos; 0 starts from the seed alone.
+     * When the seed prompt has no demos, generation 0's first child is the seed with this many
+     * labeled train demos (one answer of each kind in turn, drawn by search.seed), screened against
+     * the seed like any child: DSPy's LabeledFewShot baseline, for tasks where examples matter more
+     * than wording (small models). At most maxDemos; 0 turns it off.
      */
     labeledDemos: z.number().int().nonnegative().max(16).default(4),
     budget: budgetSpecSchema.default({}),
