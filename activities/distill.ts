@@ -9,10 +9,15 @@ import type { Spend } from '../core/engine/types.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.js';
 import { Rng } from '../core/rng.js';
+import { insertCandidate, loadGenome } from '../storage/candidates.js';
+import { finishDistillation, startDistillation } from '../storage/distillations.js';
+import { splitIds } from '../storage/examples.js';
+import { passingTraces, summarizeEvaluations } from '../storage/evaluations.js';
+import { storeProgramScore, type ScorePurpose } from '../storage/program-scores.js';
+import type { RunStore } from '../storage/run-store.js';
+import { readRunSpend } from '../storage/spend.js';
 import type { ActivityDeps } from './deps.js';
-import { loadGenome } from './evaluate.js';
 import { costOf } from './model-gateway.js';
-import type { RunStore } from './run-store.js';
 
 export interface ProgramRef {
   hash: string;
@@ -33,11 +38,16 @@ export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
   ): Promise<string> {
     const normalized = normalizeGenome(genome);
     const hash = genomeHash(normalized);
-    await db.query(
-      `INSERT INTO candidates (run_id, hash, genome, parent_hashes, operator, generation, note, stage)
-       VALUES ($1, $2, $3, $4, $5, 0, $6, 'distill') ON CONFLICT (run_id, hash) DO NOTHING`,
-      [runId, hash, JSON.stringify(normalized), parents, operator, note],
-    );
+    await insertCandidate(db, {
+      runId,
+      hash,
+      genome: normalized,
+      parents,
+      operator,
+      generation: 0,
+      note,
+      stage: 'distill',
+    });
     return hash;
   }
 
@@ -48,7 +58,7 @@ export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
      */
     async summarizePrograms(input: {
       runId: string;
-      purpose: 'production' | 'distill-teacher' | 'distill-student';
+      purpose: ScorePurpose;
       split: string;
       exampleIds: string[];
       programs: ProgramRef[];
@@ -59,25 +69,11 @@ export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
         const endpoint = spec.models[ref.model];
         if (!endpoint) throw new Error(`model "${ref.model}" is not defined in the task's models`);
         const label = programLabel(ref.model, ref.program);
-        const { rows } = await db.query<{
-          n: string;
-          accuracy: number | null;
-          prompt: number | null;
-          completion: number | null;
-          latency: number | null;
-          p95: number | null;
-        }>(
-          `SELECT count(*) AS n, avg(score) AS accuracy, avg(prompt_tokens)::float8 AS prompt,
-                  avg(completion_tokens)::float8 AS completion, avg(latency_ms)::float8 AS latency,
-                  percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95
-             FROM evaluations WHERE run_id = $1 AND candidate_hash = $2 AND model = $3 AND example_id = ANY($4)`,
-          [input.runId, ref.hash, label, input.exampleIds],
-        );
-        const r = rows[0]!;
-        const examples = Number(r.n);
+        const r = await summarizeEvaluations(db, input.runId, ref.hash, label, input.exampleIds);
+        const examples = r.examples;
         if (examples === 0) continue;
-        const prompt = r.prompt ?? 0;
-        const completion = r.completion ?? 0;
+        const prompt = r.promptTokens ?? 0;
+        const completion = r.completionTokens ?? 0;
         const score: ProgramScore = {
           hash: ref.hash,
           model: label,
@@ -86,33 +82,11 @@ export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
           accuracy: r.accuracy ?? 0,
           promptTokensPerCall: prompt,
           completionTokensPerCall: completion,
-          latencyMsMean: r.latency ?? 0,
-          latencyMsP95: r.p95 ?? 0,
+          latencyMsMean: r.latencyMs ?? 0,
+          latencyMsP95: r.latencyMsP95 ?? 0,
           costPer1kUsd: 1000 * costOf(endpoint, prompt, completion),
         };
-        await db.query(
-          `INSERT INTO program_scores (run_id, purpose, candidate_hash, model, split, examples, accuracy,
-             prompt_tokens_per_call, completion_tokens_per_call, latency_ms_mean, latency_ms_p95, cost_per_1k_usd)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-           ON CONFLICT (run_id, purpose, candidate_hash, model, split) DO UPDATE SET examples = EXCLUDED.examples,
-             accuracy = EXCLUDED.accuracy, prompt_tokens_per_call = EXCLUDED.prompt_tokens_per_call,
-             completion_tokens_per_call = EXCLUDED.completion_tokens_per_call, latency_ms_mean = EXCLUDED.latency_ms_mean,
-             latency_ms_p95 = EXCLUDED.latency_ms_p95, cost_per_1k_usd = EXCLUDED.cost_per_1k_usd, created_at = now()`,
-          [
-            input.runId,
-            input.purpose,
-            ref.hash,
-            label,
-            input.split,
-            examples,
-            score.accuracy,
-            prompt,
-            completion,
-            score.latencyMsMean,
-            score.latencyMsP95,
-            score.costPer1kUsd,
-          ],
-        );
+        await storeProgramScore(db, input.runId, input.purpose, score);
         out.push(score);
       }
       return out;
@@ -135,16 +109,11 @@ export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
       for (const model of [config.teacher, config.student]) {
         if (!spec.models[model]) throw new Error(`model "${model}" is not one of run ${runId}'s models`);
       }
-      await db.query(
-        `INSERT INTO distillations (run_id, status, config) VALUES ($1, 'running', $2)
-         ON CONFLICT (run_id) DO UPDATE SET status = 'running', config = EXCLUDED.config, result = NULL,
-           started_at = now(), finished_at = NULL`,
-        [runId, JSON.stringify({ ...config, teacherHash: input.teacherHash })],
-      );
+      await startDistillation(db, runId, { ...config, teacherHash: input.teacherHash });
       let teacherHash = input.teacherHash;
       const reasoning = config.teacherProgram?.reasoning;
       if (reasoning) {
-        const winner = await loadGenome(store, runId, input.teacherHash);
+        const winner = await loadGenome(db, runId, input.teacherHash);
         if (winner.sections.reasoning !== reasoning) {
           teacherHash = await storeCandidate(
             runId,
@@ -156,10 +125,10 @@ export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
         }
       }
       const [trainIds, valIds, testIds, startSpend] = await Promise.all([
-        store.splitIds(runId, 'train'),
-        store.splitIds(runId, 'val'),
-        store.splitIds(runId, 'test'),
-        store.spend(runId),
+        splitIds(db, runId, 'train'),
+        splitIds(db, runId, 'val'),
+        splitIds(db, runId, 'test'),
+        readRunSpend(db, runId),
       ]);
       return { trainIds, valIds, testIds, startSpend, teacherHash, spec };
     },
@@ -177,13 +146,14 @@ export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
     }): Promise<{ hash: string; demoPool: number }> {
       const { runId } = input;
       const spec = await store.spec(runId);
-      const pool = await store.passingTraces(
+      const pool = await passingTraces(
+        db,
         runId,
         input.teacher.hash,
         programLabel(input.teacher.model, input.teacher.program),
         input.trainIds,
       );
-      const teacher = await loadGenome(store, runId, input.teacherHash);
+      const teacher = await loadGenome(db, runId, input.teacherHash);
       const demos = chooseTraceDemos(pool, spec.search.maxDemos, Rng.fromSeed(`distill:${input.seed}`));
       const hash = await storeCandidate(
         runId,
@@ -197,11 +167,7 @@ export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
 
     /** Marks the run's distillation finished with its result. */
     async finishDistill(input: { runId: string; status: string; result: unknown }): Promise<void> {
-      await db.query(`UPDATE distillations SET status = $2, result = $3, finished_at = now() WHERE run_id = $1`, [
-        input.runId,
-        input.status,
-        JSON.stringify(input.result),
-      ]);
+      await finishDistillation(db, input.runId, input.status, input.result);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { TaskPolicy } from '../core/policy/types.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
+import { postgresVersion, recordDoctorChecks } from '../storage/doctor-checks.js';
 import { type ActivityDeps } from './deps.js';
 import { checkEndpoints, type EndpointCheck } from './preflight.js';
 
@@ -19,8 +20,7 @@ export interface WorkerCheckReport {
 export function createDoctorActivities({ db, config, workerIdentity }: ActivityDeps, policy: TaskPolicy) {
   async function checkPostgres(): Promise<WorkerCheck> {
     try {
-      const { rows } = await db.query<{ version: string }>('SELECT current_setting($1) AS version', ['server_version']);
-      return { name: 'postgres', ok: true, detail: `PostgreSQL ${rows[0]?.version ?? '?'}` };
+      return { name: 'postgres', ok: true, detail: `PostgreSQL ${(await postgresVersion(db)) ?? '?'}` };
     } catch (err) {
       return { name: 'postgres', ok: false, detail: (err as Error).message };
     }
@@ -49,11 +49,7 @@ export function createDoctorActivities({ db, config, workerIdentity }: ActivityD
       const checks = [await checkPostgres(), await checkModelServer()];
       const info = Context.current().info;
       const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
-      await db.query(
-        `INSERT INTO doctor_checks (workflow_id, worker, checks) VALUES ($1, $2, $3)
-         ON CONFLICT (workflow_id) DO UPDATE SET checks = EXCLUDED.checks, worker = EXCLUDED.worker, checked_at = now()`,
-        [workflowId, workerIdentity, JSON.stringify(checks)],
-      );
+      await recordDoctorChecks(db, workflowId, workerIdentity, checks);
       return { worker: workerIdentity, checks };
     },
   };

@@ -1,18 +1,20 @@
 import { heartbeat } from '@temporalio/activity';
 import { majorityVote, programLabel, type CallProgram } from '../core/engine/distill.js';
 import type { EvaluationResult } from '../core/engine/types.js';
-import { deserializeGenome, type Genome } from '../core/genome/genome.js';
 import { parseModelOutput, type ParsedOutput } from '../core/genome/parse-output.js';
 import { renderTaskMessages, resolveDemos, responseFormatForGenome } from '../core/genome/render.js';
 import type { MetricResult } from '../core/metrics/metric.js';
 import { metricFromSpec, scoreMetric, unparsedOutputResult } from '../core/metrics/registry.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
+import { loadGenome } from '../storage/candidates.js';
+import { insertEvaluation, storedScores } from '../storage/evaluations.js';
+import type { RunStore } from '../storage/run-store.js';
+import { readRunSpend } from '../storage/spend.js';
 import { mapBounded } from './concurrency.js';
 import type { ActivityDeps } from './deps.js';
 import { externalScorer } from './metric-scorer.js';
 import type { ModelCallResult, ModelGateway } from './model-gateway.js';
 import { isContextLengthFailure } from './provider-errors.js';
-import type { RunStore } from './run-store.js';
 
 /** A model by its role in the task, or by name (`production` and `model` both name one). */
 export type ModelRole = 'dev' | 'meta' | 'teacher' | 'student' | { production: string } | { model: string };
@@ -36,15 +38,6 @@ export function modelForRole(spec: TaskSpec, role: ModelRole): string {
   return name;
 }
 
-export async function loadGenome(store: RunStore, runId: string, hash: string): Promise<Genome> {
-  const { rows } = await store.db.query<{ genome: unknown }>(
-    'SELECT genome FROM candidates WHERE run_id = $1 AND hash = $2',
-    [runId, hash],
-  );
-  if (!rows[0]) throw new Error(`run ${runId}: candidate ${hash} is not stored`);
-  return deserializeGenome(JSON.stringify(rows[0].genome));
-}
-
 /**
  * Evaluates one candidate on a batch of examples against one model. Examples already evaluated
  * (by an earlier attempt of this activity, or another generation) are read back, not re-run.
@@ -58,14 +51,10 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
     if (!endpoint) throw new Error(`model "${modelName}" is not defined in the task's models`);
     const program = input.program && input.program.samples > 1 ? input.program : undefined;
     const label = programLabel(modelName, program);
-    const done = await db.query<{ example_id: string; score: number }>(
-      'SELECT example_id, score FROM evaluations WHERE run_id = $1 AND candidate_hash = $2 AND model = $3 AND example_id = ANY($4)',
-      [runId, hash, label, exampleIds],
-    );
-    const scores = new Map(done.rows.map((r) => [r.example_id, r.score]));
+    const scores = await storedScores(db, runId, hash, label, exampleIds);
     const todo = exampleIds.filter((id) => !scores.has(id));
     if (todo.length > 0) {
-      const genome = await loadGenome(store, runId, hash);
+      const genome = await loadGenome(db, runId, hash);
       const demoIds = genome.demos.flatMap((d) => (d.kind === 'example' ? [d.exampleId] : []));
       const examples = await store.examples(runId, [...new Set([...todo, ...demoIds])]);
       const demos = resolveDemos(genome.demos, examples);
@@ -114,28 +103,21 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
             stored = { output: null, raw: null, reply: NO_REPLY };
           }
           const { reply } = stored;
-          await db.query(
-            `INSERT INTO evaluations (run_id, candidate_hash, model, example_id, output, raw_output, score, feedback,
-                                      prompt_tokens, completion_tokens, latency_ms, cached, cost_usd, split)
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, e.split
-               FROM examples e WHERE e.run_id = $1 AND e.example_id = $4
-             ON CONFLICT (run_id, candidate_hash, model, example_id) DO NOTHING`,
-            [
-              runId,
-              hash,
-              label,
-              exampleId,
-              stored.output,
-              stored.raw,
-              result.score,
-              result.feedback ?? null,
-              reply.promptTokens,
-              reply.completionTokens,
-              reply.latencyMs,
-              reply.cached,
-              reply.cached ? 0 : reply.costUsd,
-            ],
-          );
+          await insertEvaluation(db, {
+            runId,
+            hash,
+            model: label,
+            exampleId,
+            output: stored.output,
+            raw: stored.raw,
+            score: result.score,
+            feedback: result.feedback ?? null,
+            promptTokens: reply.promptTokens,
+            completionTokens: reply.completionTokens,
+            latencyMs: reply.latencyMs,
+            cached: reply.cached,
+            costUsd: reply.costUsd,
+          });
           scores.set(exampleId, result.score);
           heartbeat({ done: scores.size, total: exampleIds.length });
         });
@@ -149,7 +131,7 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
       model: label,
       scores: ordered,
       mean: ordered.reduce((a, b) => a + b, 0) / Math.max(1, ordered.length),
-      spend: await store.spend(runId),
+      spend: await readRunSpend(db, runId),
     };
   };
 }

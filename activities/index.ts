@@ -5,7 +5,7 @@ import { createEvaluateActivity } from './evaluate.js';
 import { ModelGateway } from './model-gateway.js';
 import { createProposeActivity } from './propose.js';
 import { createRunLifecycleActivities } from './run-lifecycle.js';
-import { RunStore } from './run-store.js';
+import { RunStore } from '../storage/run-store.js';
 import { createTaskCheckActivities } from './task-check.js';
 import { policyFromConfig } from '../platform/policy.js';
 

@@ -7,7 +7,8 @@ import { canonicalJson, sha256Hex } from '../core/hash.js';
 import type { TaskPolicy } from '../core/policy/types.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
 import { type Db } from '../platform/db.js';
-import { bookAttempt, bookCacheHit, type LedgerEntry } from './call-ledger.js';
+import { bookAttempt, bookCacheHit, type LedgerEntry } from '../storage/ledger.js';
+import { cachedResponse } from '../storage/response-cache.js';
 import { Semaphore } from './concurrency.js';
 import {
   backoffMs,
@@ -100,19 +101,14 @@ export class ModelGateway {
 
   async call(req: ModelCallRequest): Promise<ModelCallResult> {
     const key = requestKey(req);
-    const hit = await this.db.query<{
-      response: { content: string; latencyMs: number };
-      prompt_tokens: number;
-      completion_tokens: number;
-    }>('SELECT response, prompt_tokens, completion_tokens FROM response_cache WHERE key = $1', [key]);
-    const row = hit.rows[0];
-    if (row) {
+    const hit = await cachedResponse(this.db, key);
+    if (hit) {
       const result: ModelCallResult = {
-        content: row.response.content,
-        promptTokens: row.prompt_tokens,
-        completionTokens: row.completion_tokens,
-        latencyMs: row.response.latencyMs,
-        costUsd: costOf(req.endpoint, row.prompt_tokens, row.completion_tokens),
+        content: hit.content,
+        promptTokens: hit.promptTokens,
+        completionTokens: hit.completionTokens,
+        latencyMs: hit.latencyMs,
+        costUsd: costOf(req.endpoint, hit.promptTokens, hit.completionTokens),
         cached: true,
       };
       await bookCacheHit(this.db, { ...this.entry(req, key), ...usage(result) });

@@ -5,12 +5,15 @@ import type { OperatorContext, ShownExample } from '../core/operators/operator.j
 import { operatorFromName } from '../core/operators/registry.js';
 import { Rng } from '../core/rng.js';
 import type { OperatorName } from '../core/task/search-spec.js';
+import { candidateHashes, commonAncestor, insertCandidate, loadGenome } from '../storage/candidates.js';
+import { splitIds } from '../storage/examples.js';
+import { passingTraces, trainFailures } from '../storage/evaluations.js';
+import type { RunStore } from '../storage/run-store.js';
+import { readRunSpend } from '../storage/spend.js';
 import { withHeartbeat } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
-import { loadGenome } from './evaluate.js';
 import type { ModelGateway } from './model-gateway.js';
 import { isContextLengthFailure } from './provider-errors.js';
-import type { RunStore } from './run-store.js';
 
 export interface ProposeInput {
   runId: string;
@@ -43,27 +46,26 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
     const stage = input.stage ?? 'evolve';
     const spec = await store.spec(runId);
     const operator = operatorFromName(name);
-    const parents = await Promise.all(input.parentHashes.map((h) => loadGenome(store, runId, h)));
+    const parents = await Promise.all(input.parentHashes.map((h) => loadGenome(db, runId, h)));
     const rng = Rng.fromSeed(`propose:${input.seed}`);
-    const existing = await db.query<{ hash: string }>('SELECT hash FROM candidates WHERE run_id = $1', [runId]);
     const ctx: OperatorContext = {
       parents,
       signature: spec.signature,
       rng,
       limits: { maxPromptChars: spec.search.maxPromptChars, maxDemos: spec.search.maxDemos },
-      existingHashes: new Set(existing.rows.map((r) => r.hash)),
+      existingHashes: new Set(await candidateHashes(db, runId)),
     };
     if (name === 'merge' && input.parentHashes.length >= 2) {
-      const ancestor = await commonAncestor(input.parentHashes[0]!, input.parentHashes[1]!);
-      if (ancestor) ctx.ancestor = await loadGenome(store, runId, ancestor);
+      const ancestor = await commonAncestor(db, runId, input.parentHashes[0]!, input.parentHashes[1]!);
+      if (ancestor) ctx.ancestor = await loadGenome(db, runId, ancestor);
     }
     // Everything shown to the meta model or turned into a demo comes from the train split.
-    const trainIds = await store.splitIds(runId, 'train');
+    const trainIds = await splitIds(db, runId, 'train');
     const fitnessModel = input.fitness && input.fitness !== 'dev' ? input.fitness.model : spec.roles.dev;
     ctx.examples = await evidenceFor(name, input.parentHashes, rng);
     const teacher = input.teacher;
     const teacherPool = (): Promise<Extract<Demo, { kind: 'trace' }>[]> =>
-      store.passingTraces(runId, teacher!.hash, programLabel(teacher!.model, teacher!.program), trainIds);
+      passingTraces(db, runId, teacher!.hash, programLabel(teacher!.model, teacher!.program), trainIds);
     if (name === 'demo') {
       ctx.demoPool = teacher ? await teacherPool() : trainIds.map((exampleId) => ({ kind: 'example', exampleId }));
     }
@@ -71,10 +73,10 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
       // The parent's own passing answers on train examples it was screened on: no extra model call.
       ctx.passingTraces = teacher
         ? await teacherPool()
-        : await store.passingTraces(runId, input.parentHashes[0]!, fitnessModel, trainIds);
+        : await passingTraces(db, runId, input.parentHashes[0]!, fitnessModel, trainIds);
     }
     const idle = nothingToWorkOn(name, ctx);
-    if (idle) return { status: 'skipped', operator: name, reason: idle, spend: await store.spend(runId) };
+    if (idle) return { status: 'skipped', operator: name, reason: idle, spend: await readRunSpend(db, runId) };
 
     let result;
     if (operator.kind === 'llm') {
@@ -95,37 +97,26 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
       } catch (err) {
         // A meta-prompt too long for the meta model's context rejects this child, not the run.
         if (!isContextLengthFailure(err)) throw err;
-        return { status: 'rejected', operator: name, reason: err.message, spend: await store.spend(runId) };
+        return { status: 'rejected', operator: name, reason: err.message, spend: await readRunSpend(db, runId) };
       }
       result = operator.parseReply(reply.content, ctx);
     } else {
       result = operator.apply(ctx);
     }
-    const spend = await store.spend(runId);
+    const spend = await readRunSpend(db, runId);
     if (!result.ok) return { status: 'rejected', operator: name, reason: result.reason, spend };
     const hash = genomeHash(result.genome);
-    await db.query(
-      `INSERT INTO candidates (run_id, hash, genome, parent_hashes, operator, generation, note, stage)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (run_id, hash) DO NOTHING`,
-      [runId, hash, JSON.stringify(result.genome), input.parentHashes, name, generation, result.note, stage],
-    );
+    await insertCandidate(db, {
+      runId,
+      hash,
+      genome: result.genome,
+      parents: input.parentHashes,
+      operator: name,
+      generation,
+      note: result.note,
+      stage,
+    });
     return { status: 'created', hash, operator: name, parents: input.parentHashes, spend };
-
-    async function commonAncestor(a: string, b: string): Promise<string | undefined> {
-      const { rows } = await db.query<{ hash: string }>(
-        `WITH RECURSIVE lineage(side, hash, depth) AS (
-           SELECT 'a', $2::text, 0 UNION ALL SELECT 'b', $3::text, 0
-           UNION
-           SELECT l.side, p.parent, l.depth + 1
-             FROM lineage l JOIN candidates c ON c.run_id = $1 AND c.hash = l.hash, unnest(c.parent_hashes) AS p(parent)
-            WHERE l.depth < 50)
-         SELECT x.hash FROM lineage x JOIN lineage y ON x.hash = y.hash AND x.side = 'a' AND y.side = 'b'
-          WHERE x.hash <> $2 AND x.hash <> $3
-          ORDER BY x.depth + y.depth, x.hash LIMIT 1`,
-        [runId, a, b],
-      );
-      return rows[0]?.hash;
-    }
 
     /**
      * Train failures shown to the meta model: reflect needs them; mutate, crossover and differential
@@ -153,24 +144,13 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
       choose: Rng,
       count: number,
     ): Promise<ShownExample[]> {
-      const { rows } = await db.query<{
-        inputs: Record<string, unknown>;
-        outputs: Record<string, unknown>;
-        output: unknown;
-        raw_output: string;
-        feedback: string | null;
-        rival_passed: boolean;
-        in_focus: boolean;
-      }>(
-        `SELECT e.inputs, e.outputs, v.output, v.raw_output, v.feedback,
-                COALESCE(r.score >= 1, false) AS rival_passed, v.example_id = ANY($5::text[]) AS in_focus
-           FROM evaluations v JOIN examples e ON e.run_id = v.run_id AND e.example_id = v.example_id
-           LEFT JOIN evaluations r ON r.run_id = v.run_id AND r.candidate_hash = $4 AND r.model = v.model
-                                  AND r.example_id = v.example_id
-          WHERE v.run_id = $1 AND v.candidate_hash = $2 AND v.model = $3 AND v.score < 1 AND v.split = 'train'
-          ORDER BY in_focus DESC, v.score, v.example_id LIMIT 40`,
-        [runId, hash, fitnessModel, rival ?? null, input.focusIds ?? []],
-      );
+      const rows = await trainFailures(db, {
+        runId,
+        hash,
+        model: fitnessModel,
+        rival: rival ?? null,
+        focusIds: input.focusIds ?? [],
+      });
       const chosen: typeof rows = [];
       for (const [focus, passed] of [
         [true, true],
@@ -178,13 +158,13 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
         [false, true],
         [false, false],
       ] as const) {
-        const group = rows.filter((r) => r.in_focus === focus && r.rival_passed === passed);
+        const group = rows.filter((r) => r.inFocus === focus && r.rivalPassed === passed);
         chosen.push(...choose.sample(group, count - chosen.length));
       }
       return chosen.map((r) => ({
         inputs: r.inputs,
         expected: r.outputs,
-        got: r.output ?? r.raw_output,
+        got: r.output ?? r.rawOutput,
         ...(r.feedback ? { feedback: r.feedback } : {}),
       }));
     }

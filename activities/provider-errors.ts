@@ -1,18 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ModelSpec } from '../core/task/model-spec.js';
+import type { AttemptOutcome } from '../storage/ledger.js';
 
-/** What one attempt at a model call came to; every attempt sent is a row of the call ledger. */
-export type AttemptOutcome =
-  | 'answered'
-  | 'malformed'
-  | 'throttled'
-  | 'server_error'
-  | 'timeout'
-  | 'connection_error'
-  | 'context_length'
-  | 'rejected'
-  | 'aborted';
+export type { AttemptOutcome } from '../storage/ledger.js';
 
 /** Retries per call when an endpoint says nothing (the task schema's default, for specs that bypassed it). */
 export const DEFAULT_MAX_RETRIES = 5;

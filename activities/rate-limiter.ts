@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Db } from '../platform/db.js';
+import { acquireRate, blockBucket, takeBucketTokens } from '../storage/rate-buckets.js';
 
 export interface EndpointLimits {
   rpm?: number;
@@ -37,15 +38,13 @@ export class SharedRateLimiter {
     const tokenCap = Math.max(1, (tpm / 60) * BURST_SECONDS);
     let waited = 0;
     for (;;) {
-      const { rows } = await this.db.query<{ wait: number }>('SELECT acquire_rate($1, $2, $3, $4, $5, $6) AS wait', [
-        key,
+      const wait = await acquireRate(this.db, key, {
         rpm,
         tpm,
         requestCap,
         tokenCap,
-        limits.tpm ? estimatedTokens : 0,
-      ]);
-      const wait = rows[0]?.wait ?? 0;
+        costTokens: limits.tpm ? estimatedTokens : 0,
+      });
       if (wait <= 0) return waited;
       onWait?.();
       // A little jitter spreads waiters that would otherwise all wake together.
@@ -58,7 +57,7 @@ export class SharedRateLimiter {
   /** Replaces the pre-call token estimate with what the provider reported. */
   async correctTokens(key: string, limits: EndpointLimits, estimated: number, actual: number): Promise<void> {
     if (!limits.tpm || actual === estimated) return;
-    await this.db.query('UPDATE rate_buckets SET tokens = tokens - $2 WHERE key = $1', [key, actual - estimated]);
+    await takeBucketTokens(this.db, key, actual - estimated);
   }
 
   /**
@@ -67,12 +66,6 @@ export class SharedRateLimiter {
    * in flight when the first one blocked the bucket are the same event.
    */
   async backOff(key: string, ms: number, lower = true): Promise<void> {
-    await this.db.query(
-      `UPDATE rate_buckets SET blocked_until = greatest(blocked_until, clock_timestamp() + make_interval(secs => $2 / 1000.0)),
-              rate_factor = CASE WHEN NOT $3 OR blocked_until > clock_timestamp() THEN rate_factor
-                                 ELSE greatest(0.5, rate_factor * 0.9) END
-        WHERE key = $1`,
-      [key, ms, lower],
-    );
+    await blockBucket(this.db, key, ms, lower);
   }
 }

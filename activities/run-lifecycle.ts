@@ -6,11 +6,16 @@ import { drawSeedDemos, seedDemoProblem } from '../core/data/seed-demos.js';
 import type { GenerationStats, PreparedRun, RunInput, RunStatus, Spend, Stage } from '../core/engine/types.js';
 import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
+import { insertCandidate } from '../storage/candidates.js';
+import { countExamples, insertExamples, splitIds, splitOf } from '../storage/examples.js';
+import { storeGeneration } from '../storage/generations.js';
+import type { RunStore } from '../storage/run-store.js';
+import { finishRun, insertRun, markRunEvolving, storeRunFailure, type NewRun } from '../storage/runs.js';
+import { readRunSpend, readRunSpendByModel, type ModelSpend } from '../storage/spend.js';
 import type { ActivityDeps } from './deps.js';
 import { checkModelAccess } from './preflight.js';
 import type { TaskPolicy } from '../core/policy/types.js';
 import { findPolicyViolations, policyFailure, readDatasetWithinPolicy, rowCapViolation } from './task-policy.js';
-import type { RunStore, SplitName } from './run-store.js';
 
 /** The genome a run starts from, as the task's seedPrompt describes it. */
 export function seedGenome(spec: TaskSpec, drawnDemos: string[] = []): Genome {
@@ -41,11 +46,7 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
     parents: string[],
     note: string,
   ): Promise<void> => {
-    await db.query(
-      `INSERT INTO candidates (run_id, hash, genome, parent_hashes, operator, generation, note)
-       VALUES ($1, $2, $3, $4, $5, 0, $6) ON CONFLICT (run_id, hash) DO NOTHING`,
-      [runId, hash, JSON.stringify(genome), parents, operator, note],
-    );
+    await insertCandidate(db, { runId, hash, genome, parents, operator, generation: 0, note, stage: 'evolve' });
   };
   return {
     /** Records the run, loads and validates the dataset, splits it and stores the examples. Idempotent. */
@@ -56,13 +57,8 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
       const violations = await findPolicyViolations(input, policy);
       if (violations.length > 0) throw policyFailure(input.taskFile, violations);
       await checkModelAccess(spec, policy);
-      await db.query(
-        `INSERT INTO runs (id, task_name, task_file, dataset_path, spec, seed) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO NOTHING`,
-        [runId, spec.name, input.taskFile, input.datasetPath, JSON.stringify(spec), spec.search.seed],
-      );
-      const existing = await db.query<{ n: string }>('SELECT count(*) AS n FROM examples WHERE run_id = $1', [runId]);
-      if (Number(existing.rows[0]?.n ?? 0) === 0) {
+      await insertRun(db, newRun(input));
+      if ((await countExamples(db, runId)) === 0) {
         const data = await readDatasetWithinPolicy(input.datasetPath, policy);
         if ('violation' in data) throw policyFailure(input.taskFile, [data.violation]);
         const parsed = parseTaskDataset(data.text, spec, input.datasetPath);
@@ -74,39 +70,12 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
             'BadDataset',
           );
         }
-        const split = splitExamples(parsed.rows, spec.data.split);
-        const client = await db.connect();
-        try {
-          await client.query('BEGIN');
-          for (const name of ['train', 'val', 'test'] as SplitName[]) {
-            const rows = split[name];
-            for (let i = 0; i < rows.length; i += 500) {
-              const part = rows.slice(i, i + 500);
-              await client.query(
-                `INSERT INTO examples (run_id, example_id, split, ordinal, inputs, outputs)
-                 SELECT $1, x.id, $2, x.ord, x.inputs, x.outputs
-                   FROM jsonb_to_recordset($3::jsonb) AS x(id text, ord int, inputs jsonb, outputs jsonb)
-                 ON CONFLICT DO NOTHING`,
-                [
-                  runId,
-                  name,
-                  JSON.stringify(part.map((e, j) => ({ id: e.id, ord: i + j, inputs: e.inputs, outputs: e.outputs }))),
-                ],
-              );
-            }
-          }
-          await client.query('COMMIT');
-        } catch (err) {
-          await client.query('ROLLBACK');
-          throw err;
-        } finally {
-          client.release();
-        }
+        await insertExamples(db, runId, splitExamples(parsed.rows, spec.data.split));
       }
       const [trainIds, valIds, testIds] = await Promise.all([
-        store.splitIds(runId, 'train'),
-        store.splitIds(runId, 'val'),
-        store.splitIds(runId, 'test'),
+        splitIds(db, runId, 'train'),
+        splitIds(db, runId, 'val'),
+        splitIds(db, runId, 'test'),
       ]);
       if (valIds.length === 0 || testIds.length === 0) {
         throw ApplicationFailure.nonRetryable(
@@ -114,7 +83,7 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
           'BadSplit',
         );
       }
-      const splits = await store.splitOf(runId, 'demos' in spec.seedPrompt ? (spec.seedPrompt.demos ?? []) : []);
+      const splits = await splitOf(db, runId, 'demos' in spec.seedPrompt ? (spec.seedPrompt.demos ?? []) : []);
       const demoProblem = seedDemoProblem(spec, (id) => splits.get(id));
       if (demoProblem) throw ApplicationFailure.nonRetryable(demoProblem, 'SeedDemoOutsideTrain');
       return { trainIds, valIds, testIds, trainCount: trainIds.length };
@@ -128,7 +97,7 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
     async storeSeedCandidate({ runId }: { runId: string }): Promise<{ hash: string; labeledHash?: string }> {
       const spec = await store.spec(runId);
       const count = 'demoCount' in spec.seedPrompt ? spec.seedPrompt.demoCount : undefined;
-      const train = async () => [...(await store.examples(runId, await store.splitIds(runId, 'train'))).values()];
+      const train = async () => [...(await store.examples(runId, await splitIds(db, runId, 'train'))).values()];
       const drawn = count ? drawSeedDemos(await train(), count, spec.search.seed) : [];
       const genome = seedGenome(spec, drawn);
       const hash = genomeHash(genome);
@@ -160,51 +129,41 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
     }): Promise<{ spend: Spend; spendByModel: Record<string, Spend> }> {
       const { runId, generation, population, stats } = input;
       const stage = input.stage ?? 'evolve';
-      await db.query(
-        `INSERT INTO generations (run_id, generation, population, best_hash, best_score, mean_score, stats, stage)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (run_id, stage, generation) DO UPDATE SET population = EXCLUDED.population, best_hash = EXCLUDED.best_hash,
-           best_score = EXCLUDED.best_score, mean_score = EXCLUDED.mean_score, stats = EXCLUDED.stats, finished_at = now()`,
-        [runId, generation, population, stats.bestHash, stats.bestScore, stats.meanScore, JSON.stringify(stats), stage],
-      );
-      if (stage === 'evolve') {
-        await db.query(`UPDATE runs SET phase = 'evolving', updated_at = now() WHERE id = $1`, [runId]);
-      }
-      const [spend, spendByModel] = await Promise.all([store.spend(runId), store.spendByModel(runId)]);
-      return { spend, spendByModel };
+      await storeGeneration(db, { runId, generation, population, stats, stage });
+      if (stage === 'evolve') await markRunEvolving(db, runId);
+      const [spend, byModel] = await Promise.all([readRunSpend(db, runId), readRunSpendByModel(db, runId)]);
+      return { spend, spendByModel: perModel(byModel) };
     },
 
     /** Records why a run failed; the row may not exist yet when preparation itself failed. */
     async recordRunFailure(input: RunInput & { error: string }): Promise<void> {
-      await db.query(
-        `INSERT INTO runs (id, task_name, task_file, dataset_path, spec, seed, status, phase, result, finished_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'failed', 'done', $7, now())
-         ON CONFLICT (id) DO UPDATE SET status = 'failed', phase = 'done', result = EXCLUDED.result,
-           updated_at = now(), finished_at = now()`,
-        [
-          input.runId,
-          input.spec.name,
-          input.taskFile,
-          input.datasetPath,
-          JSON.stringify(input.spec),
-          input.spec.search.seed,
-          JSON.stringify({ error: input.error }),
-        ],
-      );
+      await storeRunFailure(db, newRun(input), input.error);
     },
 
     async finalizeRun(input: { runId: string; status: RunStatus; result: unknown }): Promise<void> {
-      await db.query(
-        `UPDATE runs SET status = $2, phase = 'done', result = $3, updated_at = now(), finished_at = coalesce(finished_at, now())
-          WHERE id = $1`,
-        [input.runId, input.status, JSON.stringify(input.result)],
-      );
+      await finishRun(db, input.runId, input.status, input.result);
     },
 
-    /** What the run has spent, in total and per model, from the call ledger. */
+    /** What the run has spent, in total and per model (storage/spend.ts). */
     async runSpend({ runId }: { runId: string }): Promise<{ total: Spend; byModel: Record<string, Spend> }> {
-      const [total, byModel] = await Promise.all([store.spend(runId), store.spendByModel(runId)]);
-      return { total, byModel };
+      const [total, byModel] = await Promise.all([readRunSpend(db, runId), readRunSpendByModel(db, runId)]);
+      return { total, byModel: perModel(byModel) };
     },
   };
+}
+
+function newRun(input: RunInput): NewRun {
+  return {
+    runId: input.runId,
+    taskName: input.spec.name,
+    taskFile: input.taskFile,
+    datasetPath: input.datasetPath,
+    spec: input.spec,
+    seed: input.spec.search.seed,
+  };
+}
+
+/** Spend per model as workflows carry it: keyed by model name. */
+function perModel(rows: ModelSpend[]): Record<string, Spend> {
+  return Object.fromEntries(rows.map(({ model, ...spend }) => [model, spend]));
 }

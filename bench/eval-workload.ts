@@ -17,6 +17,8 @@ import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db.js';
 import { createLogger } from '../platform/logger.js';
+import { insertCandidate } from '../storage/candidates.js';
+import { countEvaluations } from '../storage/evaluations.js';
 import { generationWorkflow } from '../workflows/generation.js';
 import { generationWorkflowId } from '../workflows/search-attributes.js';
 import type { Cleanup } from './cleanup.js';
@@ -58,11 +60,16 @@ export async function prepareEvalWorkload(
   for (let i = 1; i <= candidates; i++) {
     const genome = normalizeGenome(withSections(seed, { task: `${seed.sections.task} (variant ${i} of ${runId})` }));
     const hash = genomeHash(genome);
-    await db.query(
-      `INSERT INTO candidates (run_id, hash, genome, operator, generation, note)
-       VALUES ($1, $2, $3, 'seed', 0, 'benchmark variant') ON CONFLICT DO NOTHING`,
-      [runId, hash, JSON.stringify(genome)],
-    );
+    await insertCandidate(db, {
+      runId,
+      hash,
+      genome,
+      parents: [],
+      operator: 'seed',
+      generation: 0,
+      note: 'benchmark variant',
+      stage: 'evolve',
+    });
     hashes.push(hash);
   }
   return { runId, spec, valIds: prepared.valIds, hashes };
@@ -119,9 +126,5 @@ export async function evaluateInProcess(activities: Activities, w: EvalWorkload,
 
 /** Evaluations the run answered from the response cache (0 when every evaluation was paid for). */
 export async function cachedEvaluations(db: Db, runId: string): Promise<number> {
-  const { rows } = await db.query<{ n: string }>(
-    'SELECT count(*) FILTER (WHERE cached) AS n FROM evaluations WHERE run_id = $1',
-    [runId],
-  );
-  return Number(rows[0]?.n ?? 0);
+  return (await countEvaluations(db, runId)).cached;
 }

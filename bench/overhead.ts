@@ -23,6 +23,7 @@ import {
 } from './eval-workload.js';
 import { historyStats } from './history.js';
 import { cpuSeconds } from './memory.js';
+import { clearResponseCache } from '../storage/response-cache.js';
 import { fixed, intFlag, intListFlag, markdownTable, printHeader } from './report.js';
 import { pointAt, startSimServerProcess, type SimServer } from './sim-server.js';
 import { openBenchStack, startWorkers, stopWorkers } from './workers.js';
@@ -72,7 +73,7 @@ function runArm(arm: Arm, task: LoadedTask, server: SimServer, latency: number):
         : { ms: await evaluateInProcess(activities, w, config.WORKER_MAX_ACTIVITIES) };
 
     await execute(await prepareEvalWorkload(activities, pool, task, `${id}-warmup`, 1, adjust));
-    await pool.query('DELETE FROM response_cache');
+    await clearResponseCache(pool);
 
     const workload = await prepareEvalWorkload(activities, pool, task, id, candidates, adjust);
     const activityProcess = workers[0]?.child.pid ?? process.pid;

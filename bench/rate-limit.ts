@@ -12,6 +12,7 @@ import { PromptevoClient } from '../client/api.js';
 import { loadTaskFile } from '../client/task-file.js';
 import { parseModelServerConfig } from '../infra/model-server/config.js';
 import { startModelServer } from '../infra/model-server/server.js';
+import { paidAttemptsByOutcome } from '../storage/ledger.js';
 import { openBenchStack, startWorkers, stopWorkers } from './workers.js';
 import { injectedPauses, rateFigures } from './rate-figures.js';
 
@@ -108,11 +109,7 @@ const figures = rateFigures(records, {
   pauses: injectedPauses(records, faults.throttleRetryAfterSeconds * 1000),
 });
 // Paid attempts only: the runs share the response cache, and a cache hit is booked but not sent.
-const ledger = await stack.db.query<{ outcome: string; n: string }>(
-  `SELECT outcome, count(*) AS n FROM model_calls WHERE run_id = ANY($1) AND NOT cached
-   GROUP BY outcome ORDER BY outcome`,
-  [runIds],
-);
+const ledger = await paidAttemptsByOutcome(stack.db, runIds);
 
 const rows: [string, string][] = [
   ['limit (requests/minute)', String(rpm)],
@@ -126,7 +123,7 @@ const rows: [string, string][] = [
   ['injected pauses (count, s)', `${figures.pauseCount}, ${(figures.pausedMs / 1000).toFixed(1)}`],
   ['requests received', String(records.length)],
   ['by status', JSON.stringify(figures.byStatus)],
-  ['paid ledger rows by outcome', ledger.rows.map((r) => `${r.outcome} ${r.n}`).join(', ')],
+  ['paid ledger rows by outcome', ledger.map((r) => `${r.outcome} ${r.attempts}`).join(', ')],
   ['sustained rate / limit outside pauses', figures.sustainedOutsidePauses.toFixed(3)],
   ['429s not injected (share of requests)', `${(figures.uninjected429Share * 100).toFixed(2)}%`],
   ['worst 60 s window / limit', figures.worstWindow.toFixed(3)],

@@ -10,6 +10,7 @@ import { Rng } from '../core/rng.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { RunResult } from '../workflows/run.js';
 import { withCleanup } from './cleanup.js';
+import { latestBookedGeneration, ledgerRows } from '../storage/ledger.js';
 import { intFlag, markdownTable, printHeader, seconds } from './report.js';
 import { openSession, startRun, type Session } from './session.js';
 import { pointAt } from './sim-server.js';
@@ -51,11 +52,8 @@ interface Outcome {
 }
 
 async function ledger(session: Session, runId: string): Promise<{ paid: number; ledger: number }> {
-  const { rows } = await session.stack.db.query<{ paid: string; total: string }>(
-    'SELECT count(*) FILTER (WHERE NOT cached) AS paid, count(*) AS total FROM model_calls WHERE run_id = $1',
-    [runId],
-  );
-  return { paid: Number(rows[0]?.paid ?? 0), ledger: Number(rows[0]?.total ?? 0) };
+  const { paid, total } = await ledgerRows(session.stack.db, runId);
+  return { paid, ledger: total };
 }
 
 /** One run on a fresh session; kills its worker whenever the server's call count passes a kill point. */
@@ -79,11 +77,7 @@ function runOnce(name: string, killPoints: number[]): Promise<Outcome> {
       if (finished) break;
       await session.workers.at(-1)!.kill('SIGKILL');
       const at = await session.server.received();
-      const { rows } = await session.stack.db.query<{ g: number | null }>(
-        'SELECT max(generation) AS g FROM model_calls WHERE run_id = $1',
-        [runId],
-      );
-      killedAt.push(`${at} calls (generation ${rows[0]?.g ?? 0})`);
+      killedAt.push(`${at} calls (generation ${await latestBookedGeneration(session.stack.db, runId)})`);
       await session.addWorker();
     }
     const outcome = await result;

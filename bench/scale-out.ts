@@ -17,6 +17,7 @@ import {
   EVAL_BATCH,
 } from './eval-workload.js';
 import { historyStats } from './history.js';
+import { clearResponseCache } from '../storage/response-cache.js';
 import { fixed, intFlag, intListFlag, markdownTable, printHeader, seconds } from './report.js';
 import { openSession } from './session.js';
 import { pointAt } from './sim-server.js';
@@ -72,7 +73,7 @@ for (const count of workerCounts) {
     // Warm-up (first workflow task, connections), then an empty cache for the measured workload.
     const warm = await prepareEvalWorkload(activities, stack.db, task, `${id}-warmup`, count, adjust);
     await evaluateViaTemporal(stack.client, queue, warm, cleanup);
-    await stack.db.query('DELETE FROM response_cache');
+    await clearResponseCache(stack.db);
 
     const workload = await prepareEvalWorkload(activities, stack.db, task, id, candidates, adjust);
     const before = await server.received();

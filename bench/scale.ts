@@ -8,9 +8,12 @@ import { parseArgs } from 'node:util';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { withCleanup } from './cleanup.js';
 import { taskOnGeneratedData } from './datasets.js';
-import { generationTimings, spendQueryMs } from './generation-timings.js';
+import { spendQueryMs } from './spend-read.js';
 import { runHistories } from './history.js';
 import { RssSampler, rssMiB } from './memory.js';
+import { countEvaluations } from '../storage/evaluations.js';
+import { generationTimings } from '../storage/generations.js';
+import { ledgerRows } from '../storage/ledger.js';
 import { fixed, intFlag, markdownTable, printHeader, seconds } from './report.js';
 import { openSession, startRun } from './session.js';
 import { pointAt } from './sim-server.js';
@@ -60,13 +63,8 @@ await withCleanup(async (cleanup) => {
   const ms = performance.now() - started;
   const memory = rss.stop();
   const db = session.stack.db;
-  const { rows } = await db.query<{ evaluations: string; calls: string }>(
-    `SELECT (SELECT count(*) FROM evaluations WHERE run_id = $1) AS evaluations,
-            (SELECT count(*) FROM model_calls WHERE run_id = $1) AS calls`,
-    [runId],
-  );
-  const evaluations = Number(rows[0]?.evaluations ?? 0);
-  const ledgerCalls = Number(rows[0]?.calls ?? 0);
+  const evaluations = (await countEvaluations(db, runId)).total;
+  const ledgerCalls = (await ledgerRows(db, runId)).total;
   const received = await session.server.received();
   const histories = await runHistories(session.stack.client, runId, outcome.generations);
   const timings = await generationTimings(db, runId);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type Config } from '../platform/config.js';
 import { createPool, type Db } from '../platform/db.js';
-import { migrateUp } from '../platform/migrations.js';
+import { dropSchema, migrateUp } from '../platform/migrations.js';
 import { startWorkerProcess, type WorkerProcess } from '../infra/worker-process.js';
 
 export interface BenchStack {
@@ -31,7 +31,7 @@ export async function openBenchStack(name: string, overrides: Partial<Config> = 
     client,
     async close() {
       await connection.close();
-      await db.query(`DROP SCHEMA IF EXISTS ${config.PROMPTEVO_DB_SCHEMA} CASCADE`);
+      await dropSchema(db, config.PROMPTEVO_DB_SCHEMA);
       await db.end();
     },
   };

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { type Config } from './config.js';
+import { type Db } from './db.js';
 
 export const migrationsDir = fileURLToPath(new URL('../infra/migrations', import.meta.url));
 
@@ -23,6 +24,11 @@ export async function migrateUp(config: Pick<Config, 'DATABASE_URL' | 'PROMPTEVO
     log: () => undefined,
   });
   return applied.map((m) => m.name);
+}
+
+/** Drops a private schema and everything in it (a benchmark's, when it is done). */
+export async function dropSchema(db: Db, schema: string): Promise<void> {
+  await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 }
 
 const sqlIdentifier = /^[a-z_][a-z0-9_]*$/;

@@ -4,7 +4,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities/index.js';
 import type { EvaluateInput } from '../../activities/evaluate.js';
-import { RunStore } from '../../activities/run-store.js';
 import type { EvaluationResult } from '../../core/engine/types.js';
 import { PromptevoClient } from '../../client/api.js';
 import type { DataSplit } from '../../core/data/split.js';
@@ -13,6 +12,8 @@ import type { ModelServer } from '../../infra/model-server/server.js';
 import { startWorkerProcess } from '../../infra/worker-process.js';
 import type { Db } from '../../platform/db.js';
 import { createLogger } from '../../platform/logger.js';
+import { splitIds } from '../../storage/examples.js';
+import { paidCallsForPurpose } from '../../storage/ledger.js';
 import type { ScoredProgram } from '../../workflows/run.js';
 import { openBenchStack } from '../workers.js';
 import { counts, minus, type ArmRun, type Counts } from './arms.js';
@@ -78,9 +79,8 @@ export async function runPromptevo(
     const search = minus(counts(server.stats.summary().models), await testCallsOfRun(stack.db, runId));
 
     // The run must have split exactly as the exported file says.
-    const store = new RunStore(stack.db);
     for (const name of ['train', 'val', 'test'] as const) {
-      const ids = (await store.splitIds(runId, name)).sort().join();
+      const ids = (await splitIds(stack.db, runId, name)).sort().join();
       const want = split[name]
         .map((e) => e.id)
         .sort()
@@ -96,7 +96,7 @@ export async function runPromptevo(
       log: createLogger('warn'),
       workerIdentity: 'bench-dspy-compare',
     });
-    const testIds = await store.splitIds(runId, 'test');
+    const testIds = await splitIds(stack.db, runId, 'test');
     const onTest = async (program: ScoredProgram): Promise<number[]> => {
       const input: EvaluateInput = {
         runId,
@@ -145,15 +145,11 @@ export async function runPromptevo(
 
 /** Test-scoring calls the run made itself (when its budget left room for them), from its call ledger. */
 async function testCallsOfRun(db: Db, runId: string): Promise<Counts> {
-  const { rows } = await db.query<{ model: string; calls: string; tokens: string }>(
-    `SELECT model, count(*) AS calls, coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens
-       FROM model_calls WHERE run_id = $1 AND purpose = 'test' AND NOT cached GROUP BY model`,
-    [runId],
-  );
+  const rows = await paidCallsForPurpose(db, runId, 'test');
   return {
-    calls: rows.reduce((n, r) => n + Number(r.calls), 0),
-    tokens: rows.reduce((n, r) => n + Number(r.tokens), 0),
-    byModel: Object.fromEntries(rows.map((r) => [r.model, Number(r.calls)])),
+    calls: rows.reduce((n, r) => n + r.calls, 0),
+    tokens: rows.reduce((n, r) => n + r.tokens, 0),
+    byModel: Object.fromEntries(rows.map((r) => [r.model, r.calls])),
     metaRequests: 0,
     metaWithExamples: 0,
   };

@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { type Db } from '../platform/db.js';
-import type { AttemptOutcome } from './provider-errors.js';
+import type { Db } from '../platform/db.js';
+
+/** What one attempt at a model call came to; every attempt sent is a row of the call ledger. */
+export type AttemptOutcome =
+  | 'answered'
+  | 'malformed'
+  | 'throttled'
+  | 'server_error'
+  | 'timeout'
+  | 'connection_error'
+  | 'context_length'
+  | 'rejected'
+  | 'aborted';
 
 export interface LedgerEntry {
   runId: string;
@@ -78,4 +89,51 @@ async function write(db: Db, e: LedgerEntry, attempt: string, cached: boolean, c
        cost_usd = s.cost_usd + EXCLUDED.cost_usd`,
     params,
   );
+}
+
+// Readings of the ledger itself, by attempt: what benchmarks report. Spend is read in spend.ts.
+
+/** Ledger rows of a run: attempts paid for, and all rows (cache hits included). */
+export async function ledgerRows(db: Db, runId: string): Promise<{ paid: number; total: number }> {
+  const { rows } = await db.query<{ paid: string; total: string }>(
+    'SELECT count(*) FILTER (WHERE NOT cached) AS paid, count(*) AS total FROM model_calls WHERE run_id = $1',
+    [runId],
+  );
+  return { paid: Number(rows[0]?.paid ?? 0), total: Number(rows[0]?.total ?? 0) };
+}
+
+/** The latest generation the run has booked a call for (0 before any). */
+export async function latestBookedGeneration(db: Db, runId: string): Promise<number> {
+  const { rows } = await db.query<{ g: number | null }>(
+    'SELECT max(generation) AS g FROM model_calls WHERE run_id = $1',
+    [runId],
+  );
+  return rows[0]?.g ?? 0;
+}
+
+/** Paid attempts of some runs by outcome, in outcome order. */
+export async function paidAttemptsByOutcome(
+  db: Db,
+  runIds: readonly string[],
+): Promise<{ outcome: AttemptOutcome; attempts: number }[]> {
+  const { rows } = await db.query<{ outcome: AttemptOutcome; n: string }>(
+    `SELECT outcome, count(*) AS n FROM model_calls WHERE run_id = ANY($1) AND NOT cached
+     GROUP BY outcome ORDER BY outcome`,
+    [runIds],
+  );
+  return rows.map((r) => ({ outcome: r.outcome, attempts: Number(r.n) }));
+}
+
+/** Paid attempts and their tokens per model for one purpose (e.g. `test`). */
+export async function paidCallsForPurpose(
+  db: Db,
+  runId: string,
+  purpose: string,
+): Promise<{ model: string; calls: number; tokens: number }[]> {
+  const { rows } = await db.query<{ model: string; calls: string; tokens: string }>(
+    `SELECT model, count(*) AS calls, coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens
+       FROM model_calls WHERE run_id = $1 AND purpose = $2 AND NOT cached GROUP BY model`,
+    [runId, purpose],
+  );
+  return rows.map((r) => ({ model: r.model, calls: Number(r.calls), tokens: Number(r.tokens) }));
 }
