@@ -30,6 +30,8 @@ import {
 } from '../workflows/run.js';
 import type { Budget } from '../core/engine/types.js';
 import type { Db } from '../platform/db.js';
+import { candidateExists } from '../storage/candidates.js';
+import { findRun } from '../storage/runs.js';
 import { exportProgram, type ExportedProgram } from './export.js';
 import { loadReportData } from './report-data.js';
 import type { RunReportData } from './report/types.js';
@@ -222,11 +224,7 @@ export class PromptevoClient {
    * The run's task decides the defaults; `overrides` (the CLI's flags) take precedence.
    */
   async startDistill(runId: string, overrides: DistillOverrides = {}, hash?: string): Promise<StartedRun> {
-    const { rows } = await this.database().query<{ spec: TaskSpec; result: RunResult | null }>(
-      'SELECT spec, result FROM runs WHERE id = $1',
-      [runId],
-    );
-    const row = rows[0];
+    const row = await findRun<RunResult>(this.database(), runId);
     if (!row)
       throw new CliError(`no run "${runId}" in the database; \`promptevo list\` shows recent runs`, EXIT.notFound);
     const teacherHash = hash ?? row.result?.best.hash;
@@ -236,11 +234,8 @@ export class PromptevoClient {
         EXIT.usage,
       );
     }
-    const known = await this.database().query('SELECT 1 FROM candidates WHERE run_id = $1 AND hash = $2', [
-      runId,
-      teacherHash,
-    ]);
-    if (known.rowCount === 0) throw new CliError(`run ${runId} has no candidate ${teacherHash}`, EXIT.notFound);
+    if (!(await candidateExists(this.database(), runId, teacherHash)))
+      throw new CliError(`run ${runId} has no candidate ${teacherHash}`, EXIT.notFound);
     let config;
     try {
       config = resolveDistillConfig(row.spec, overrides);

@@ -1,144 +1,62 @@
 import type { DistillResult } from '../core/engine/distill.js';
+import { zeroSpend } from '../core/engine/types.js';
 import { deserializeGenome } from '../core/genome/genome.js';
 import { renderInstruction } from '../core/genome/instruction.js';
 import { renderFields } from '../core/genome/render-fields.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db.js';
+import { evolveCandidatesScored } from '../storage/candidates.js';
+import { findDistillation } from '../storage/distillations.js';
+import { compareOnTest } from '../storage/evaluations.js';
+import { splitSize } from '../storage/examples.js';
+import { evolveGenerations } from '../storage/generations.js';
+import { productionScores } from '../storage/program-scores.js';
+import { findRun } from '../storage/runs.js';
+import { readGenerationSpend, readRunSpend } from '../storage/spend.js';
 import type { RunResult } from '../workflows/run.js';
 import { runWorkflowId } from '../workflows/search-attributes.js';
 import { CliError, EXIT, temporalUiUrl } from './connection.js';
-import type { ReportPrompt, ReportSpend, RunReportData } from './report/types.js';
-
-interface SpendRow {
-  calls: string;
-  cached: string;
-  tokens: string;
-  cost: number | null;
-}
-const spendOf = (r: SpendRow | undefined): ReportSpend => ({
-  calls: Number(r?.calls ?? 0),
-  cachedCalls: Number(r?.cached ?? 0),
-  tokens: Number(r?.tokens ?? 0),
-  costUsd: r?.cost ?? 0,
-});
-const SPEND_COLUMNS = `count(*) FILTER (WHERE NOT cached) AS calls, count(*) FILTER (WHERE cached) AS cached,
-  coalesce(sum(prompt_tokens + completion_tokens) FILTER (WHERE NOT cached), 0) AS tokens, coalesce(sum(cost_usd), 0) AS cost`;
+import type { ReportPrompt, RunReportData } from './report/types.js';
 
 /** Everything a run report shows, read from PostgreSQL. */
 export async function loadReportData(db: Db, config: Config, runId: string): Promise<RunReportData> {
-  const { rows: runs } = await db.query<{
-    task_name: string;
-    status: string;
-    created_at: Date;
-    finished_at: Date | null;
-    seed: string;
-    spec: TaskSpec;
-    result: RunResult | { error: string } | null;
-  }>('SELECT task_name, status, created_at, finished_at, seed, spec, result FROM runs WHERE id = $1', [runId]);
-  const run = runs[0];
+  const run = await findRun<RunResult | { error: string }>(db, runId);
   if (!run)
     throw new CliError(`no run "${runId}" in the database; \`promptevo list\` shows recent runs`, EXIT.notFound);
   const spec = run.spec;
   const dev = spec.roles.dev;
   const result = run.result && 'best' in run.result ? run.result : undefined;
 
-  const valSize = await db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM examples WHERE run_id = $1 AND split = 'val'`,
-    [runId],
-  );
-  const candidates = await db.query<{
-    hash: string;
-    generation: number;
-    operator: string;
-    parent_hashes: string[];
-    note: string | null;
-    genome: unknown;
-    val: number | null;
-  }>(
-    `SELECT c.hash, c.generation, c.operator, c.parent_hashes, c.note, c.genome,
-            (SELECT CASE WHEN count(*) = $3 THEN avg(v.score) END
-               FROM evaluations v JOIN examples e ON e.run_id = v.run_id AND e.example_id = v.example_id AND e.split = 'val'
-              WHERE v.run_id = c.run_id AND v.candidate_hash = c.hash AND v.model = $2) AS val
-       FROM candidates c WHERE c.run_id = $1 AND c.stage = 'evolve' ORDER BY c.generation, c.created_at, c.hash`,
-    [runId, dev, Number(valSize.rows[0]?.n ?? 0)],
-  );
-  const valByHash = new Map(candidates.rows.map((c) => [c.hash, c.val]));
+  const candidates = await evolveCandidatesScored(db, runId, dev, await splitSize(db, runId, 'val'));
+  const valByHash = new Map(candidates.map((c) => [c.hash, c.val]));
+  const generations = await evolveGenerations(db, runId);
+  const genSpend = await readGenerationSpend(db, runId);
+  const totals = await readRunSpend(db, runId);
 
-  const generations = await db.query<{
-    generation: number;
-    population: string[];
-    best_score: number;
-    mean_score: number;
-  }>(
-    `SELECT generation, population, best_score, mean_score FROM generations
-      WHERE run_id = $1 AND stage = 'evolve' ORDER BY generation`,
-    [runId],
-  );
-  const spendByGeneration = await db.query<SpendRow & { generation: number }>(
-    `SELECT generation, ${SPEND_COLUMNS} FROM model_calls WHERE run_id = $1 AND purpose NOT LIKE 'distill:%' GROUP BY generation`,
-    [runId],
-  );
-  const genSpend = new Map(spendByGeneration.rows.map((r) => [r.generation, spendOf(r)]));
-  const totals = await db.query<SpendRow>(`SELECT ${SPEND_COLUMNS} FROM model_calls WHERE run_id = $1`, [runId]);
-
-  const seedRow = candidates.rows.find((c) => c.operator === 'seed');
+  const seedRow = candidates.find((c) => c.operator === 'seed');
   const seedHash = result?.baseline.hash ?? seedRow?.hash ?? '';
-  const winnerHash = result?.best.hash ?? generations.rows.at(-1)?.population[0] ?? seedHash;
+  const winnerHash = result?.best.hash ?? generations.at(-1)?.population[0] ?? seedHash;
   const prompt = (hash: string, val: number | null, test: number | null): ReportPrompt => {
-    const row = candidates.rows.find((c) => c.hash === hash);
+    const row = candidates.find((c) => c.hash === hash);
     const instruction = row ? renderInstruction(deserializeGenome(JSON.stringify(row.genome)).sections) : '';
     return { hash, val, test, instruction };
   };
-  const winnerGenome = candidates.rows.find((c) => c.hash === winnerHash);
+  const winnerGenome = candidates.find((c) => c.hash === winnerHash);
 
-  const tests = await db.query<{
-    example_id: string;
-    inputs: Record<string, unknown>;
-    outputs: Record<string, unknown>;
-    seed_output: unknown;
-    seed_raw: string | null;
-    seed_score: number | null;
-    winner_output: unknown;
-    winner_raw: string | null;
-    winner_score: number | null;
-  }>(
-    `SELECT e.example_id, e.inputs, e.outputs,
-            s.output AS seed_output, s.raw_output AS seed_raw, s.score AS seed_score,
-            w.output AS winner_output, w.raw_output AS winner_raw, w.score AS winner_score
-       FROM examples e
-       LEFT JOIN evaluations s ON s.run_id = e.run_id AND s.example_id = e.example_id AND s.candidate_hash = $2 AND s.model = $4
-       LEFT JOIN evaluations w ON w.run_id = e.run_id AND w.example_id = e.example_id AND w.candidate_hash = $3 AND w.model = $4
-      WHERE e.run_id = $1 AND e.split = 'test' ORDER BY e.ordinal`,
-    [runId, seedHash, winnerHash, dev],
-  );
+  const tests = await compareOnTest(db, runId, seedHash, winnerHash, dev);
   const shown = (output: unknown, raw: string | null): string => (output ? JSON.stringify(output) : (raw ?? ''));
-  const production = await db.query<{
-    model: string;
-    accuracy: number;
-    prompt_tokens_per_call: number;
-    completion_tokens_per_call: number;
-    latency_ms_mean: number;
-    cost_per_1k_usd: number;
-  }>(
-    `SELECT model, accuracy, prompt_tokens_per_call, completion_tokens_per_call, latency_ms_mean, cost_per_1k_usd
-       FROM program_scores WHERE run_id = $1 AND purpose = 'production' AND candidate_hash = $2 ORDER BY model`,
-    [runId, winnerHash],
-  );
-  const distilled = await db.query<{ result: DistillResult | null }>(
-    'SELECT result FROM distillations WHERE run_id = $1',
-    [runId],
-  );
-  const distill = distilled.rows[0]?.result;
+  const production = await productionScores(db, runId, winnerHash);
+  const distill = (await findDistillation<DistillResult>(db, runId))?.result;
 
   return {
     run: {
       id: runId,
-      task: run.task_name,
+      task: run.taskName,
       status: run.status,
-      createdAt: run.created_at.toISOString(),
-      finishedAt: run.finished_at?.toISOString() ?? null,
-      seed: Number(run.seed),
+      createdAt: run.createdAt.toISOString(),
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+      seed: run.seed,
       metric: describeMetric(spec),
       models: Object.entries(spec.models).map(([name, m]) => ({
         name,
@@ -148,23 +66,23 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
       })),
       uiUrl: temporalUiUrl(config, runWorkflowId(runId)),
     },
-    totals: spendOf(totals.rows[0]),
-    generations: generations.rows.map((g) => {
+    totals,
+    generations: generations.map((g) => {
       const scores = g.population.map((h) => valByHash.get(h)).filter((v): v is number => typeof v === 'number');
       return {
         generation: g.generation,
-        best: g.best_score,
-        mean: g.mean_score,
-        min: scores.length ? Math.min(...scores) : g.mean_score,
-        max: scores.length ? Math.max(...scores) : g.best_score,
-        ...(genSpend.get(g.generation) ?? spendOf(undefined)),
+        best: g.bestScore,
+        mean: g.meanScore,
+        min: scores.length ? Math.min(...scores) : g.meanScore,
+        max: scores.length ? Math.max(...scores) : g.bestScore,
+        ...(genSpend.get(g.generation) ?? zeroSpend),
       };
     }),
-    candidates: candidates.rows.map((c) => ({
+    candidates: candidates.map((c) => ({
       hash: c.hash,
       generation: c.generation,
       operator: c.operator,
-      parents: c.parent_hashes,
+      parents: c.parents,
       score: c.val,
       note: c.note,
     })),
@@ -174,19 +92,19 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
       demos: winnerGenome ? deserializeGenome(JSON.stringify(winnerGenome.genome)).demos.length : 0,
       ...(result?.winner ? { verdict: { significant: result.winner.significant, text: result.winner.verdict } } : {}),
     },
-    examples: tests.rows.map((t) => ({
-      id: t.example_id,
+    examples: tests.map((t) => ({
+      id: t.exampleId,
       inputs: renderFields(t.inputs, Object.keys(spec.signature.inputs)),
       expected: JSON.stringify(t.outputs),
-      seed: t.seed_score === null ? null : { output: shown(t.seed_output, t.seed_raw), score: t.seed_score },
-      winner: t.winner_score === null ? null : { output: shown(t.winner_output, t.winner_raw), score: t.winner_score },
+      seed: t.seed.score === null ? null : { output: shown(t.seed.output, t.seed.raw), score: t.seed.score },
+      winner: t.winner.score === null ? null : { output: shown(t.winner.output, t.winner.raw), score: t.winner.score },
     })),
-    production: production.rows.map((p) => ({
+    production: production.map((p) => ({
       model: p.model,
       test: p.accuracy,
-      tokensPerCall: p.prompt_tokens_per_call + p.completion_tokens_per_call,
-      latencyMs: p.latency_ms_mean,
-      costPer1000: p.cost_per_1k_usd,
+      tokensPerCall: p.promptTokensPerCall + p.completionTokensPerCall,
+      latencyMs: p.latencyMsMean,
+      costPer1000: p.costPer1kUsd,
     })),
     ...(distill
       ? {
