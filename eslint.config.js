@@ -31,7 +31,10 @@ const forbidIo = (layer, extra = []) => ({
           message: `${layer} may import activities as types only.`,
           allowTypeImports: true,
         },
-        { group: ['**/worker/*', '**/client/*', '**/infra/*'], message: `${layer} must not import outer layers.` },
+        {
+          group: ['**/worker/*', '**/client/*', '**/infra/*', '**/storage/*'],
+          message: `${layer} must not import outer layers or storage.`,
+        },
       ],
     },
   ],
@@ -42,6 +45,43 @@ const forbidIo = (layer, extra = []) => ({
     { name: 'fetch', message: `${layer} must not do network I/O.` },
   ],
 });
+
+/**
+ * SQL lives in storage/ (one module per table family) and in the migrations (infra/migrations,
+ * platform/migrations.ts), nowhere else: no SQL text in a string, no `.query(` with a statement or
+ * with parameters. Temporal's `handle.query(someQuery)` (one argument, not a string) passes; a
+ * Temporal query with arguments needs an eslint-disable comment saying so. Tests under test/ are
+ * exempt: they verify what was stored (e.g. the secrets scan of every table) with their own SQL.
+ */
+const sqlText =
+  '/\\b(SELECT\\s[\\s\\S]*\\sFROM|INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|ON\\s+CONFLICT|(CREATE|DROP|ALTER|TRUNCATE)\\s+(TABLE|SCHEMA|INDEX|FUNCTION)|GRANT\\s+\\w+|WITH\\s+RECURSIVE)\\b|^\\s*(BEGIN|COMMIT|ROLLBACK)\\s*;?\\s*$/';
+const sqlMessage = 'SQL belongs in storage/ (or a migration); call a storage function instead.';
+const noSqlOutsideStorage = {
+  'no-restricted-syntax': [
+    'error',
+    { selector: `Literal[value=${sqlText}]`, message: sqlMessage },
+    { selector: `TemplateElement[value.raw=${sqlText}]`, message: sqlMessage },
+    {
+      selector: "CallExpression[callee.property.name='query'][arguments.0.type=/^(Literal|TemplateLiteral)$/]",
+      message: sqlMessage,
+    },
+    {
+      selector: "CallExpression[callee.property.name='query'][arguments.length>1]",
+      message: `${sqlMessage} (A Temporal query with arguments: disable this line with a comment saying so.)`,
+    },
+  ],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [
+        {
+          name: 'pg',
+          message: 'Only platform/ (the pool, migrations) uses pg; database access goes through storage/.',
+        },
+      ],
+    },
+  ],
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', '.venv/**', '.bench-venv/**', 'bench/out/**', '**/*.html'] },
@@ -61,6 +101,33 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    ignores: ['storage/**', 'platform/**', 'test/**'],
+    rules: noSqlOutsideStorage,
+  },
+  {
+    files: ['platform/**/*.ts'],
+    ignores: ['platform/migrations.ts'],
+    rules: { 'no-restricted-syntax': noSqlOutsideStorage['no-restricted-syntax'] },
+  },
+  {
+    files: ['storage/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities/*', '**/client/*', '**/worker/*', '**/workflows/*', '**/infra/*', '**/bench/*'],
+              message:
+                'storage/ imports only core/ and platform/: it is used by activities, the client and benchmarks.',
+            },
+          ],
+        },
+      ],
     },
   },
   { files: ['core/**/*.ts'], rules: forbidIo('core/', ['@temporalio/workflow']) },
