@@ -24,8 +24,14 @@ import {
 import { historyStats } from './history.js';
 import { cpuSeconds } from './memory.js';
 import { fixed, intFlag, intListFlag, markdownTable, printHeader } from './report.js';
-import { pointAt, startSimServerProcess, type SimServer } from './sim-server.js';
-import { openBenchStack, startWorkers, stopWorkers } from './workers.js';
+import {
+  pointAt,
+  startSimServerProcess,
+  type SimServer,
+  openBenchStack,
+  startWorkers,
+  stopWorkers,
+} from '../infra/harness.js';
 
 const { values } = parseArgs({
   options: {

@@ -12,7 +12,7 @@ import type { RunResult } from '../workflows/run.js';
 import { withCleanup } from './cleanup.js';
 import { intFlag, markdownTable, printHeader, seconds } from './report.js';
 import { openSession, startRun, type Session } from './session.js';
-import { pointAt } from './sim-server.js';
+import { pointAt } from '../infra/harness.js';
 
 const { values } = parseArgs({
   options: {

@@ -13,7 +13,7 @@ import { runHistories } from './history.js';
 import { RssSampler, rssMiB } from './memory.js';
 import { fixed, intFlag, markdownTable, printHeader, seconds } from './report.js';
 import { openSession, startRun } from './session.js';
-import { pointAt } from './sim-server.js';
+import { pointAt } from '../infra/harness.js';
 
 const { values } = parseArgs({
   options: {
