@@ -1,7 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import { importX } from 'eslint-plugin-import-x';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -83,6 +83,33 @@ const noSqlOutsideStorage = {
   ],
 };
 
+/**
+ * The model server's layers, outermost first: a layer may import the layers after it, never one
+ * before it (`server` → `backends` → `sim` → `families` → `base`). The entry points at its root
+ * (`main.ts`, `generate-dataset.ts`) may import any layer. It shares no code with the product.
+ */
+const modelServerLayers = ['server', 'backends', 'sim', 'families', 'base'];
+const productDirs = ['core', 'workflows', 'activities', 'storage', 'platform', 'worker', 'client'];
+
+const modelServerZones = [
+  ...modelServerLayers.map((layer, i) => ({
+    target: `./model-server/${layer}`,
+    from: ['./model-server/*.ts', ...modelServerLayers.slice(0, i).map((outer) => `./model-server/${outer}/**`)],
+    message: `model-server/${layer} must not import an outer layer (${modelServerLayers.join(' → ')}).`,
+  })),
+  {
+    target: './model-server',
+    from: [...productDirs, 'infra', 'test', 'bench'].map((dir) => `./${dir}`),
+    message: 'The model server is a separate program: it must not import the product, its tests or its tooling.',
+  },
+  ...productDirs.map((dir) => ({
+    target: `./${dir}`,
+    from: './model-server',
+    message:
+      'The product reaches the model server over HTTP only; tests, benchmarks and infra/harness.ts may import it.',
+  })),
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', '.venv/**', '.bench-venv/**', 'bench/out/**', '**/*.html'] },
   js.configs.recommended,
@@ -95,12 +122,19 @@ export default tseslint.config(
       },
     },
     plugins: { 'import-x': importX },
+    settings: {
+      // Imports name the emitted `.js`; resolving them to the `.ts` source lets the import rules see every edge.
+      'import-x/resolver-next': [
+        createNodeResolver({ extensions: ['.ts', '.js', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } }),
+      ],
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: modelServerZones }],
     },
   },
   {

@@ -1,5 +1,5 @@
 // Datasets of a chosen size for benchmarks, written by the simulator's own generator
-// (infra/model-server/generate-dataset.ts) into bench/out/, and tasks that use them.
+// (model-server/generate-dataset.ts) into bench/out/, and tasks that use them.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ async function generate(family: string, n: number, seed: number): Promise<string
   const out = `${root}bench/out/${family}-${n}-seed${seed}.jsonl`;
   if (!existsSync(out)) {
     const args = ['--family', family, '--n', String(n), '--seed', String(seed), '--out', out];
-    await run(process.execPath, ['--import', 'tsx', 'infra/model-server/generate-dataset.ts', ...args], { cwd: root });
+    await run(process.execPath, ['--import', 'tsx', 'model-server/generate-dataset.ts', ...args], { cwd: root });
   }
   return out;
 }

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
-import { parseModelServerConfig, repoRoot } from '../infra/model-server/config.js';
-import { startModelServer } from '../infra/model-server/server.js';
+import { parseModelServerConfig, repoRoot } from '../model-server/base/config.js';
+import { startModelServer } from '../model-server/server/server.js';
 
 const { values } = parseArgs({
   options: {

@@ -25,8 +25,14 @@ import { historyStats } from './history.js';
 import { cpuSeconds } from './memory.js';
 import { clearResponseCache } from '../storage/response-cache.js';
 import { fixed, intFlag, intListFlag, markdownTable, printHeader } from './report.js';
-import { pointAt, startSimServerProcess, type SimServer } from './sim-server.js';
-import { openBenchStack, startWorkers, stopWorkers } from './workers.js';
+import {
+  pointAt,
+  startSimServerProcess,
+  type SimServer,
+  openBenchStack,
+  startWorkers,
+  stopWorkers,
+} from '../infra/harness.js';
 
 const { values } = parseArgs({
   options: {

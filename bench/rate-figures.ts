@@ -1,5 +1,5 @@
 // The rate-limit benchmark's three figures, from the model server's request log.
-import type { RequestRecord } from '../infra/model-server/stats.js';
+import type { RequestRecord } from '../model-server/server/stats.js';
 
 export interface Interval {
   start: number;

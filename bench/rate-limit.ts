@@ -10,10 +10,10 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PromptevoClient } from '../client/api.js';
 import { loadTaskFile } from '../client/task-file.js';
-import { parseModelServerConfig } from '../infra/model-server/config.js';
-import { startModelServer } from '../infra/model-server/server.js';
+import { parseModelServerConfig } from '../model-server/base/config.js';
+import { startModelServer } from '../model-server/server/server.js';
 import { paidAttemptsByOutcome } from '../storage/ledger.js';
-import { openBenchStack, startWorkers, stopWorkers } from './workers.js';
+import { openBenchStack, startWorkers, stopWorkers } from '../infra/harness.js';
 import { injectedPauses, rateFigures } from './rate-figures.js';
 
 const { values } = parseArgs({

@@ -13,7 +13,7 @@ import { withCleanup } from './cleanup.js';
 import { latestBookedGeneration, ledgerRows } from '../storage/ledger.js';
 import { intFlag, markdownTable, printHeader, seconds } from './report.js';
 import { openSession, startRun, type Session } from './session.js';
-import { pointAt } from './sim-server.js';
+import { pointAt } from '../infra/harness.js';
 
 const { values } = parseArgs({
   options: {

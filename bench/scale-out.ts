@@ -20,7 +20,7 @@ import { historyStats } from './history.js';
 import { clearResponseCache } from '../storage/response-cache.js';
 import { fixed, intFlag, intListFlag, markdownTable, printHeader, seconds } from './report.js';
 import { openSession } from './session.js';
-import { pointAt } from './sim-server.js';
+import { pointAt } from '../infra/harness.js';
 
 const { values } = parseArgs({
   options: {

@@ -16,7 +16,7 @@ import { generationTimings } from '../storage/generations.js';
 import { ledgerRows } from '../storage/ledger.js';
 import { fixed, intFlag, markdownTable, printHeader, seconds } from './report.js';
 import { openSession, startRun } from './session.js';
-import { pointAt } from './sim-server.js';
+import { pointAt } from '../infra/harness.js';
 
 const { values } = parseArgs({
   options: {

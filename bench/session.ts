@@ -1,16 +1,23 @@
 // One benchmark arm on the real stack: a model server of its own, a private schema and task queue,
 // N real worker processes, and helpers to run a task on them. Everything it starts is undone by
 // the Cleanup it is given.
-import type { WorkerProcess } from '../infra/worker-process.js';
-import { startWorkerProcess } from '../infra/worker-process.js';
+import {
+  type WorkerProcess,
+  startWorkerProcess,
+  startSimServer,
+  type SimServer,
+  type SimServerOptions,
+  openBenchStack,
+  startWorkers,
+  stopWorkers,
+  type BenchStack,
+} from '../infra/harness.js';
 import { PromptevoClient } from '../client/api.js';
 import type { LoadedTask } from '../client/task-file.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { Config } from '../platform/config.js';
 import type { RunResult } from '../workflows/run.js';
 import type { Cleanup } from './cleanup.js';
-import { startSimServer, type SimServer, type SimServerOptions } from './sim-server.js';
-import { openBenchStack, startWorkers, stopWorkers, type BenchStack } from './workers.js';
 
 export interface SessionOptions extends SimServerOptions {
   name: string;

@@ -10,7 +10,7 @@ RUN_DIR="$DATA_DIR/run"
 LOG_DIR="$DATA_DIR/logs"
 TEMPORAL_PID="$RUN_DIR/temporal.pid"
 MODEL_PID="$RUN_DIR/model-server.pid"
-MODEL_CONFIG="${MODEL_SERVER_CONFIG:-$ROOT/infra/model-server/models.default.yaml}"
+MODEL_CONFIG="${MODEL_SERVER_CONFIG:-$ROOT/model-server/models.default.yaml}"
 mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR/temporal"
 
 temporal_healthy() { "$(temporal_bin)" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" 2>/dev/null | grep -q SERVING; }
@@ -30,7 +30,7 @@ start_temporal() {
 start_model_server() {
   if model_server_healthy; then log "model server: already running on 127.0.0.1:$MODEL_SERVER_PORT"; return; fi
   log "model server: starting ($MODEL_CONFIG)"
-  setsid nohup node --import tsx "$ROOT/infra/model-server/main.ts" --config "$MODEL_CONFIG" \
+  setsid nohup node --import tsx "$ROOT/model-server/main.ts" --config "$MODEL_CONFIG" \
     --host 127.0.0.1 --port "$MODEL_SERVER_PORT" >>"$LOG_DIR/model-server.log" 2>&1 < /dev/null &
   echo $! > "$MODEL_PID"
   WAIT_PIDFILE="$MODEL_PID" wait_for "model server (log: $LOG_DIR/model-server.log)" 60 model_server_healthy

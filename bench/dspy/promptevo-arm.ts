@@ -8,14 +8,13 @@ import type { EvaluationResult } from '../../core/engine/types.js';
 import { PromptevoClient } from '../../client/api.js';
 import type { DataSplit } from '../../core/data/split.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
-import type { ModelServer } from '../../infra/model-server/server.js';
-import { startWorkerProcess } from '../../infra/worker-process.js';
+import type { ModelServer } from '../../model-server/server/server.js';
+import { startWorkerProcess, openBenchStack } from '../../infra/harness.js';
 import type { Db } from '../../platform/db.js';
 import { createLogger } from '../../platform/logger.js';
 import { splitIds } from '../../storage/examples.js';
 import { paidCallsForPurpose } from '../../storage/ledger.js';
 import type { ScoredProgram } from '../../workflows/run.js';
-import { openBenchStack } from '../workers.js';
 import { counts, minus, type ArmRun, type Counts } from './arms.js';
 import { META_MODEL, type BenchTask } from './tasks.js';
 

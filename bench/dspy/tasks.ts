@@ -7,7 +7,7 @@ import { loadTaskFile, type LoadedTask } from '../../client/task-file.js';
 import { parseTaskDataset } from '../../core/data/task-dataset.js';
 import { splitExamples, type DataSplit } from '../../core/data/split.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
-import { repoRoot } from '../../infra/model-server/config.js';
+import { repoRoot } from '../../model-server/base/config.js';
 
 export const META_MODEL = 'sim-large';
 export const SUPPORTED_METRICS = ['exact_match', 'numeric', 'token_f1'] as const;

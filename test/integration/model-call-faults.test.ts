@@ -6,9 +6,9 @@ import { ModelGateway, requestKey, type ModelCallRequest } from '../../activitie
 import { DEFAULT_MAX_RETRIES } from '../../activities/provider-errors.js';
 import type { ModelSpec } from '../../core/task/model-spec.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
-import type { ModelServer } from '../../infra/model-server/server.js';
+import type { ModelServer } from '../../model-server/server/server.js';
 import { policyFromConfig } from '../../platform/policy.js';
-import { pointAt, simModels, startTestModelServer, totalRequests } from '../support/model-servers.js';
+import { pointAt, simModels, startLocalModelServer, totalRequests } from '../../infra/harness.js';
 import { startExampleRun, waitForRow } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 
@@ -37,7 +37,7 @@ describe('model call faults', () => {
   let stack: TestStack;
   const servers: ModelServer[] = [];
   const serve = async (config: unknown): Promise<ModelServer> => {
-    const server = await startTestModelServer(config);
+    const server = await startLocalModelServer(config);
     servers.push(server);
     return server;
   };

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTaskFile } from '../../client/task-file.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
-import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
+import { startWorkerProcess, type WorkerProcess } from '../../infra/harness.js';
 import { runExample, startExampleRun, waitForRow } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 

@@ -4,9 +4,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliError } from '../../client/connection.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
-import type { ModelServer } from '../../infra/model-server/server.js';
-import { startWorkerProcess } from '../../infra/worker-process.js';
-import { pointAt, simModels, startTestModelServer, totalRequests } from '../support/model-servers.js';
+import type { ModelServer } from '../../model-server/server/server.js';
+import { startWorkerProcess, pointAt, simModels, startLocalModelServer, totalRequests } from '../../infra/harness.js';
 import { startExampleRun } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 
@@ -41,7 +40,7 @@ describe('preflight and shutdown', () => {
   let server: ModelServer;
   beforeAll(async () => {
     stack = await openTestStack('preflight');
-    server = await startTestModelServer({ seed: 1, apiKey: 'right-key', models: simModels() });
+    server = await startLocalModelServer({ seed: 1, apiKey: 'right-key', models: simModels() });
   });
   afterAll(async () => {
     await server?.close();
@@ -111,11 +110,11 @@ describe('preflight and shutdown', () => {
   });
 
   it('SIGTERM stops a worker whose activity is stuck in a model call; the run resumes on another worker', async () => {
-    const hanging = await startTestModelServer({
+    const hanging = await startLocalModelServer({
       seed: 1,
       models: simModels({ faults: { hangRate: 1, hangMs: 3_600_000 } }),
     });
-    const healthy = await startTestModelServer({ seed: 1, models: simModels() });
+    const healthy = await startLocalModelServer({ seed: 1, models: simModels() });
     const proxy = await switchingProxy();
     proxy.target.url = hanging.url;
     try {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelServer } from '../../infra/model-server/server.js';
+import type { ModelServer } from '../../model-server/server/server.js';
 import type { RunResult } from '../../workflows/run.js';
-import { pointAt, simModels, startTestModelServer, totalRequests } from '../support/model-servers.js';
+import { pointAt, simModels, startLocalModelServer, totalRequests } from '../../infra/harness.js';
 import { runExample } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 
@@ -18,8 +18,8 @@ describe('provider faults', () => {
   beforeAll(async () => {
     clean = await openTestStack('faults_clean');
     faulty = await openTestStack('faults_injected');
-    cleanServer = await startTestModelServer({ seed: 3, models: simModels() });
-    faultyServer = await startTestModelServer({
+    cleanServer = await startLocalModelServer({ seed: 3, models: simModels() });
+    faultyServer = await startLocalModelServer({
       seed: 3,
       models: simModels({ faults: { serverErrorRate: 0.05, hangRate: 0.02, hangMs: 60_000, truncatedRate: 0.01 } }),
     });

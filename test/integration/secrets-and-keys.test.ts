@@ -3,9 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromptevoClient } from '../../client/api.js';
 import { toDspyJson } from '../../client/export.js';
 import { renderRunReport } from '../../client/report/render-html.js';
-import type { ModelServer } from '../../infra/model-server/server.js';
-import { pointAt, simModels, startTestModelServer, totalRequests } from '../support/model-servers.js';
-import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
+import type { ModelServer } from '../../model-server/server/server.js';
+import {
+  pointAt,
+  simModels,
+  startLocalModelServer,
+  totalRequests,
+  startWorkerProcess,
+  type WorkerProcess,
+} from '../../infra/harness.js';
 import { startExampleRun } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 
@@ -39,7 +45,7 @@ describe('API keys', () => {
   let worker: WorkerProcess;
   beforeAll(async () => {
     stack = await openTestStack('secrets');
-    server = await startTestModelServer({ seed: 5, apiKey: SECRET, models: simModels() });
+    server = await startLocalModelServer({ seed: 5, apiKey: SECRET, models: simModels() });
   });
   afterAll(async () => {
     await worker?.kill('SIGTERM');

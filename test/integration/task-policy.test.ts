@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromptevoClient } from '../../client/api.js';
 import { CliError } from '../../client/connection.js';
 import { loadTaskFile } from '../../client/task-file.js';
-import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
+import { startWorkerProcess, type WorkerProcess } from '../../infra/harness.js';
 import { optimizationRun } from '../../workflows/index.js';
 import { cli } from '../support/cli.js';
 import { openTestStack, type TestStack } from '../support/stack.js';

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromptevoClient } from '../../client/api.js';
-import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
+import { startWorkerProcess, type WorkerProcess, pointAt } from '../../infra/harness.js';
 import type { Config } from '../../platform/config.js';
 import { createPool, type Db } from '../../platform/db.js';
 import { grantWorkerRole } from '../../platform/migrations.js';
-import { pointAt } from '../support/model-servers.js';
 import { startExampleRun } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 

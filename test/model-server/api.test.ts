@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelServer } from '../../infra/model-server/server.js';
+import type { ModelServer } from '../../model-server/server/server.js';
 import { clientFor, simModels, startTestServer, taskMessages } from './helpers.js';
 import { routingSeed } from './prompts.js';
 

@@ -15,11 +15,11 @@ import { renderTaskMessages } from '../../core/genome/render.js';
 import { metricFromSpec } from '../../core/metrics/registry.js';
 import { parseTaskSpec } from '../../core/task/spec.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
-import { familyByName } from '../../infra/model-server/families/index.js';
-import { anchors } from '../../infra/model-server/families/seller-rules.js';
-import { canonicalJson, hashString } from '../../infra/model-server/prng.js';
-import type { ModelSize } from '../../infra/model-server/sim/capability.js';
-import { simulateReply } from '../../infra/model-server/sim/simulate.js';
+import { familyByName } from '../../model-server/families/index.js';
+import { anchors } from '../../model-server/families/seller-rules.js';
+import { canonicalJson, hashString } from '../../model-server/base/prng.js';
+import type { ModelSize } from '../../model-server/families/capability.js';
+import { simulateReply } from '../../model-server/sim/simulate.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Example task directory → the simulator family its data comes from. */

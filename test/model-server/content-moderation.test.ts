@@ -5,14 +5,14 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenF1 as coreTokenF1 } from '../../core/metrics/token-f1.js';
-import { rulesThatFire, trueLabels } from '../../infra/model-server/families/content-moderation.js';
-import { detectFamily, families } from '../../infra/model-server/families/index.js';
-import { labelText, readPost, writeLabels } from '../../infra/model-server/families/moderation-reader.js';
-import { moderationRules } from '../../infra/model-server/families/moderation-rules.js';
-import type { ModelServer } from '../../infra/model-server/server.js';
-import { hashString } from '../../infra/model-server/prng.js';
-import { conveys } from '../../infra/model-server/sim/cues.js';
-import { simulateReply } from '../../infra/model-server/sim/simulate.js';
+import { rulesThatFire, trueLabels } from '../../model-server/families/content-moderation.js';
+import { detectFamily, families } from '../../model-server/families/index.js';
+import { labelText, readPost, writeLabels } from '../../model-server/families/moderation-reader.js';
+import { moderationRules } from '../../model-server/families/moderation-rules.js';
+import type { ModelServer } from '../../model-server/server/server.js';
+import { hashString } from '../../model-server/base/prng.js';
+import { conveys } from '../../model-server/families/cues.js';
+import { simulateReply } from '../../model-server/sim/simulate.js';
 import { clientFor, dataset, predict, type Row, startTestServer } from './helpers.js';
 
 const seedPrompt = `## Task

@@ -2,16 +2,16 @@
 // request shows it, merges lose lines like a model does, and unseeded samples are fresh draws.
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { families } from '../../infra/model-server/families/index.js';
-import { hashString } from '../../infra/model-server/prng.js';
-import type { ModelServer } from '../../infra/model-server/server.js';
-import { conveys } from '../../infra/model-server/sim/cues.js';
-import { combineSections, mergeKeepProbability, parseSections } from '../../infra/model-server/sim/prompt-sections.js';
-import { readMetaExamples } from '../../infra/model-server/sim/meta-examples.js';
-import { readMetaRequest } from '../../infra/model-server/sim/meta-request.js';
-import { buildRequestView } from '../../infra/model-server/sim/request-view.js';
-import { simulateReply } from '../../infra/model-server/sim/simulate.js';
-import { Rng } from '../../infra/model-server/prng.js';
+import { families } from '../../model-server/families/index.js';
+import { hashString } from '../../model-server/base/prng.js';
+import type { ModelServer } from '../../model-server/server/server.js';
+import { conveys } from '../../model-server/families/cues.js';
+import { combineSections, mergeKeepProbability, parseSections } from '../../model-server/sim/prompt-sections.js';
+import { readMetaExamples } from '../../model-server/sim/meta-examples.js';
+import { readMetaRequest } from '../../model-server/sim/meta-request.js';
+import { buildRequestView } from '../../model-server/sim/request-view.js';
+import { simulateReply } from '../../model-server/sim/simulate.js';
+import { Rng } from '../../model-server/base/prng.js';
 import { clientFor, startTestServer } from './helpers.js';
 
 /** A seed prompt per family, worded the way a user would describe the task. */

@@ -2,7 +2,7 @@
 // replies, and the small model's prose when the prompt gives no format guidance.
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelServer } from '../../infra/model-server/server.js';
+import type { ModelServer } from '../../model-server/server/server.js';
 import { clientFor, dataset, startTestServer } from './helpers.js';
 
 describe('input recognition and output formats', () => {

@@ -1,9 +1,9 @@
 // Shared test helpers: start a model server on a free port and talk to it with the real client.
 import OpenAI from 'openai';
-import { familyByName } from '../../infra/model-server/families/index.js';
-import { type ModelServerConfig, parseModelServerConfig } from '../../infra/model-server/config.js';
-import { Rng } from '../../infra/model-server/prng.js';
-import { type ModelServer, startModelServer } from '../../infra/model-server/server.js';
+import { familyByName } from '../../model-server/families/index.js';
+import { type ModelServerConfig, parseModelServerConfig } from '../../model-server/base/config.js';
+import { Rng } from '../../model-server/base/prng.js';
+import { type ModelServer, startModelServer } from '../../model-server/server/server.js';
 
 export const simModels = {
   'sim-large': { backend: { type: 'simulated', size: 'large' } },

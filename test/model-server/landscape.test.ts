@@ -3,9 +3,9 @@
 // seller-score family compresses scores unless anchors push it out.
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routingRules } from '../../infra/model-server/families/ticket-routing.js';
-import { readTicket, ticketText } from '../../infra/model-server/families/ticket-reader.js';
-import type { ModelServer } from '../../infra/model-server/server.js';
+import { routingRules } from '../../model-server/families/ticket-routing.js';
+import { readTicket, ticketText } from '../../model-server/families/ticket-reader.js';
+import type { ModelServer } from '../../model-server/server/server.js';
 import { accuracy, clientFor, dataset, predict, startTestServer, stdev } from './helpers.js';
 import { routingSeed, routingWithRules, scoringSeed, scoringWithAnchors } from './prompts.js';
 

@@ -1,8 +1,8 @@
 // GET /stats counts, per model, the requests that ask for a new prompt (meta requests) and those of
 // them that show task examples, whoever sends them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelServer } from '../../infra/model-server/server.js';
-import type { ModelStats } from '../../infra/model-server/stats.js';
+import type { ModelServer } from '../../model-server/server/server.js';
+import type { ModelStats } from '../../model-server/server/stats.js';
 import { clientFor, startTestServer } from './helpers.js';
 
 const seed = 'Route the support ticket to the right team.';

@@ -1,11 +1,11 @@
 // Meta behaviour: rewrite / combine prompts, writing down rules that the shown failures illustrate.
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anchors } from '../../infra/model-server/families/seller-rules.js';
-import { readTicket } from '../../infra/model-server/families/ticket-reader.js';
-import { routingRules } from '../../infra/model-server/families/ticket-routing.js';
-import { conveys } from '../../infra/model-server/sim/cues.js';
-import type { ModelServer } from '../../infra/model-server/server.js';
+import { anchors } from '../../model-server/families/seller-rules.js';
+import { readTicket } from '../../model-server/families/ticket-reader.js';
+import { routingRules } from '../../model-server/families/ticket-routing.js';
+import { conveys } from '../../model-server/families/cues.js';
+import type { ModelServer } from '../../model-server/server/server.js';
 import { accuracy, clientFor, dataset, predict, renderInputs, type Row, startTestServer } from './helpers.js';
 import { routingSeed, scoringSeed } from './prompts.js';
 

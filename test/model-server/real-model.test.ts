@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../infra/model-server/config.js';
+import { repoRoot } from '../../model-server/base/config.js';
 import { clientFor, startTestServer } from './helpers.js';
 
 const realModels = [

@@ -3,11 +3,11 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenF1 as coreTokenF1 } from '../../core/metrics/token-f1.js';
-import { readAddressMessage, tokenF1, writeAddress } from '../../infra/model-server/families/address-reader.js';
-import { addressRules, rulesThatFire, trueAddress } from '../../infra/model-server/families/shipping-address.js';
-import { detectFamily, families } from '../../infra/model-server/families/index.js';
-import type { ModelServer } from '../../infra/model-server/server.js';
-import { conveys } from '../../infra/model-server/sim/cues.js';
+import { readAddressMessage, tokenF1, writeAddress } from '../../model-server/families/address-reader.js';
+import { addressRules, rulesThatFire, trueAddress } from '../../model-server/families/shipping-address.js';
+import { detectFamily, families } from '../../model-server/families/index.js';
+import type { ModelServer } from '../../model-server/server/server.js';
+import { conveys } from '../../model-server/families/cues.js';
 import { clientFor, dataset, predict, type Row, startTestServer } from './helpers.js';
 
 const seedPrompt = `## Task

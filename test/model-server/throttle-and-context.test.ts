@@ -1,7 +1,7 @@
 // Injected 429 bursts and context-length 400s: what they answer, and that nothing else changes.
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { loadModelServerConfig } from '../../infra/model-server/config.js';
+import { loadModelServerConfig } from '../../model-server/base/config.js';
 import { clientFor, startTestServer, taskMessages } from './helpers.js';
 import { routingSeed } from './prompts.js';
 
@@ -111,7 +111,7 @@ describe('context length', () => {
 
 describe('defaults', () => {
   it('the shipped config injects neither bursts nor context-length errors', () => {
-    const config = loadModelServerConfig('infra/model-server/models.default.yaml');
+    const config = loadModelServerConfig('model-server/models.default.yaml');
     for (const model of Object.values(config.models)) {
       expect(model.faults.throttleBurstRate).toBe(0);
       expect(model.faults.contextTokens).toBeUndefined();

@@ -38,11 +38,3 @@ export async function waitForRow(stack: TestStack, sql: string, params: unknown[
     await new Promise((r) => setTimeout(r, 200));
   }
 }
-
-/** Requests the model server has received, from its own counters (which need its key when it has one). */
-export async function modelServerRequests(baseUrl = 'http://127.0.0.1:8787', apiKey?: string): Promise<number> {
-  const response = await fetch(`${baseUrl}/stats`, apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {});
-  if (!response.ok) throw new Error(`model server /stats answered ${response.status}`);
-  const stats = (await response.json()) as { models?: Record<string, { requests: number }> };
-  return Object.values(stats.models ?? {}).reduce((sum, m) => sum + m.requests, 0);
-}

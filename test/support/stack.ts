@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { loadConfig, type Config } from '../../platform/config.js';
-import { createPool, type Db } from '../../platform/db.js';
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db.js';
 import { createLogger } from '../../platform/logger.js';
-import { migrateUp } from '../../platform/migrations.js';
 import { createPromptevoWorker } from '../../worker/create-worker.js';
-import { startWorkerProcess, type WorkerProcess } from '../../infra/worker-process.js';
+import { openSuiteStack, startWorkerProcess, type WorkerProcess } from '../../infra/harness.js';
 
 /**
  * One integration test file's share of the real stack: its own PostgreSQL schema (migrated from
@@ -31,17 +29,8 @@ export async function openTestStack(name: string): Promise<TestStack> {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const suffix = randomBytes(4).toString('hex');
-  const schema = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${suffix}`;
-  const config: Config = {
-    ...loadConfig(),
-    PROMPTEVO_DB_SCHEMA: schema,
-    TEMPORAL_TASK_QUEUE: `test-${name}-${suffix}`,
-  };
-  await migrateUp(config);
-  const db = createPool(config);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const suite = await openSuiteStack(name, { prefix: 't', queuePrefix: 'test' });
+  const { config, db, client } = suite;
   const workflowBundle = { code: readFileSync(inject('workflowBundlePath'), 'utf8') };
   const nativeConnections: NativeConnection[] = [];
   const log = createLogger('warn');
@@ -63,10 +52,8 @@ export async function openTestStack(name: string): Promise<TestStack> {
       });
     },
     async close() {
-      await connection.close();
       await Promise.all(nativeConnections.map((c) => c.close()));
-      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await db.end();
+      await suite.close();
     },
   };
 }
