@@ -62,3 +62,13 @@ export { paretoFrontier, paretoSelect, dominates, type FrontierMember } from './
 export { parentSelectorFromName, selectDistinctParents, type ParentSelector } from './selection/parent-selector.js';
 export { successiveHalvingRungs, screenCandidates, type Rung } from './selection/screening.js';
 export { nextPopulation, type NextPopulationOptions } from './selection/next-population.js';
+
+export { exactMcnemarPValue } from './stats/mcnemar.js';
+export { pairedBootstrap, type PairedBootstrap, type PairedBootstrapOptions } from './stats/paired-bootstrap.js';
+export {
+  promotionTest,
+  PROMOTION_DEFAULTS,
+  type PromotionOptions,
+  type PromotionRefusal,
+  type PromotionVerdict,
+} from './stats/promotion-test.js';
