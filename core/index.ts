@@ -72,3 +72,18 @@ export {
   type PromotionRefusal,
   type PromotionVerdict,
 } from './stats/promotion-test.js';
+
+export { versionHash, VERSION_FORMAT, type DecodingSettings, type VersionContent } from './registry/version.js';
+export {
+  parseVersionReference,
+  formatVersionReference,
+  DEFAULT_LABEL,
+  type VersionReference,
+} from './registry/reference.js';
+export {
+  labelMove,
+  checkLabelMove,
+  describeLabelMove,
+  type LabelMove,
+  type LabelMoveCheck,
+} from './registry/label-move.js';
