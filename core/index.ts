@@ -62,3 +62,28 @@ export { paretoFrontier, paretoSelect, dominates, type FrontierMember } from './
 export { parentSelectorFromName, selectDistinctParents, type ParentSelector } from './selection/parent-selector.js';
 export { successiveHalvingRungs, screenCandidates, type Rung } from './selection/screening.js';
 export { nextPopulation, type NextPopulationOptions } from './selection/next-population.js';
+
+export { exactMcnemarPValue } from './stats/mcnemar.js';
+export { pairedBootstrap, type PairedBootstrap, type PairedBootstrapOptions } from './stats/paired-bootstrap.js';
+export {
+  promotionTest,
+  PROMOTION_DEFAULTS,
+  type PromotionOptions,
+  type PromotionRefusal,
+  type PromotionVerdict,
+} from './stats/promotion-test.js';
+
+export { versionHash, VERSION_FORMAT, type DecodingSettings, type VersionContent } from './registry/version.js';
+export {
+  parseVersionReference,
+  formatVersionReference,
+  DEFAULT_LABEL,
+  type VersionReference,
+} from './registry/reference.js';
+export {
+  labelMove,
+  checkLabelMove,
+  describeLabelMove,
+  type LabelMove,
+  type LabelMoveCheck,
+} from './registry/label-move.js';

@@ -1,5 +1,5 @@
-import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import { Rng } from '../rng.js';
+import { exactMcnemarPValue } from './mcnemar.js';
 
 /** Is `b` better than `a` on the same examples? One-sided, paired. */
 export interface PairedComparison {
@@ -22,9 +22,9 @@ const EXACT_UP_TO = 16;
 
 /**
  * Paired one-sided test of b over a. When every score is 0 or 1 it is the exact McNemar test: a
- * binomial tail on the discordant pairs (a well-kept implementation of the binomial CDF does the
- * arithmetic). Otherwise it is a sign-flip permutation test of the mean difference, exact for up to
- * 16 non-zero differences and seeded Monte Carlo beyond, so the same scores give the same p.
+ * binomial tail on the discordant pairs (`exactMcnemarPValue`). Otherwise it is a sign-flip
+ * permutation test of the mean difference, exact for up to 16 non-zero differences and seeded Monte
+ * Carlo beyond, so the same scores give the same p.
  */
 export function pairedComparison(a: readonly number[], b: readonly number[], alpha = 0.05): PairedComparison {
   if (a.length !== b.length) throw new Error(`pairedComparison: ${a.length} scores against ${b.length}`);
@@ -35,9 +35,7 @@ export function pairedComparison(a: readonly number[], b: readonly number[], alp
   if (binary) {
     const better = diffs.filter((d) => d > 0).length;
     const worse = diffs.filter((d) => d < 0).length;
-    const discordant = better + worse;
-    // P(X ≥ better) for X ~ Binomial(discordant, 1/2).
-    const pValue = discordant === 0 ? 1 : better === 0 ? 1 : 1 - binomialCdf(better - 1, discordant, 0.5);
+    const pValue = exactMcnemarPValue(better, worse);
     return {
       method: 'mcnemar_exact',
       n,
