@@ -32,6 +32,8 @@ const { values } = parseArgs({
     'promptevo-search': { type: 'string', default: '{}' },
     // Labeled train demos promptevo's search starts from (seedPrompt.demoCount); 0 = the task's seed prompt as it is.
     'promptevo-seed-demos': { type: 'string', default: '0' },
+    // The task model answers in free text (structuredOutput: false) instead of under a json_schema.
+    'promptevo-free-text': { type: 'boolean', default: false },
   },
 });
 const promptevoSearch = JSON.parse(values['promptevo-search']) as Record<string, unknown>;
@@ -70,7 +72,18 @@ async function runOne(
   try {
     const run =
       arm === 'promptevo'
-        ? await runPromptevo(task, seed, server, split, apiKey, promptevoSearch, Number(values['promptevo-seed-demos']))
+        ? await runPromptevo(
+            task,
+            seed,
+            server,
+            split,
+            apiKey,
+            promptevoSearch,
+            Number(values['promptevo-seed-demos']),
+            {
+              structuredOutput: !values['promptevo-free-text'],
+            },
+          )
         : await runDspy({ task, arm, seed, server, splitFile: file, split, outDir, threads: values.threads, apiKey });
     const failed = failedCalls(server);
     return failed ? { ...run, invalid: failed } : run;

@@ -26,6 +26,8 @@ export async function runPromptevo(
   apiKey: string,
   searchOverrides: Record<string, unknown> = {},
   seedDemos = 0,
+  /** structuredOutput false: the task model answers in free text (the meta model keeps its schema). */
+  options: { structuredOutput: boolean } = { structuredOutput: true },
 ): Promise<ArmRun> {
   const stack = await openBenchStack('dspy');
   // The key may go to this arm's model server only (the cluster's task policy).
@@ -50,6 +52,7 @@ export async function runPromptevo(
     if (task.taskModel !== META_MODEL)
       models[task.taskModel] = {
         ...endpoint(task.taskModel, 2),
+        structuredOutput: options.structuredOutput,
         ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}),
       };
     const started = performance.now();
@@ -134,7 +137,7 @@ export async function runPromptevo(
       testCalls,
       trajectory,
       searchSeconds,
-      settings: `population ${task.spec.search.populationSize}, ${JSON.stringify(searchOverrides)}, seed demos ${seedDemos}, generations ${result.generations + 1}, budget.calls ${task.calls} + ${2 * split.test.length} reserved for test, search.seed ${seed}, status ${result.status}`,
+      settings: `population ${task.spec.search.populationSize}, ${JSON.stringify(searchOverrides)}, seed demos ${seedDemos}, ${options.structuredOutput ? 'json_schema' : 'free text'}, generations ${result.generations + 1}, budget.calls ${task.calls} + ${2 * split.test.length} reserved for test, search.seed ${seed}, status ${result.status}`,
     };
   } finally {
     await worker.kill('SIGTERM');
