@@ -1,8 +1,7 @@
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
-import type { EvaluateInput } from '../activities/evaluate.js';
 import type { Activities } from '../activities/index.js';
+import { maxSpend, zeroSpend, type EvaluateInput, type Spend } from '../contracts/index.js';
 import { chunk, EVAL_BATCH } from '../core/engine/plan.js';
-import { maxSpend, zeroSpend, type Spend } from '../core/engine/types.js';
 
 /**
  * Scores one program on `exampleIds` as parallel `evaluateCandidate` activities of EVAL_BATCH

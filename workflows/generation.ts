@@ -1,5 +1,5 @@
 import {
-  defineQuery,
+  ApplicationFailure,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -7,6 +7,26 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import {
+  decodeGenerationInput,
+  encodePurpose,
+  maxSpend,
+  phaseAttribute,
+  progressQuery,
+  SA,
+  type EvaluationResult,
+  type GenerationInput,
+  type GenerationProgress,
+  type GenerationResult,
+  type GenerationStep,
+  type LegacyGenerationInput,
+  type Member,
+  type ModelRole,
+  type ProposalResult,
+  type PurposeName,
+  type Spend,
+  type Stage,
+} from '../contracts/index.js';
 import { waveFits } from '../core/engine/budget-gate.js';
 import {
   affordable,
@@ -21,33 +41,15 @@ import {
   promoteWinners,
   type ChildPlan,
 } from '../core/engine/plan.js';
-import {
-  maxSpend,
-  type EvaluationResult,
-  type GenerationInput,
-  type GenerationResult,
-  type Member,
-  type ProposalResult,
-  type Spend,
-} from '../core/engine/types.js';
 import { creditAfterScreen } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
 import type { OperatorName } from '../core/task/search-spec.js';
-import { SA } from './search-attributes.js';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
-
-export interface GenerationProgress {
-  generation: number;
-  step: string;
-  evaluationsDone: number;
-  evaluationsTotal: number;
-}
-export const progressQuery = defineQuery<GenerationProgress>('progress');
 
 /** Rounds in which slots left without a child (nothing to work on, or a rejected child) are drawn again. */
 const REDRAW_ROUNDS = 2;
@@ -67,8 +69,9 @@ const MINIBATCH_ROUNDS = 3;
  * 7. choose the next population on validation.
  * Each wave shrinks to what the budget allows after the calls reserved for final scoring.
  */
-export async function generationWorkflow(input: GenerationInput): Promise<GenerationResult> {
-  const { runId, generation, spec, valIds } = input;
+export async function generationWorkflow(started: GenerationInput | LegacyGenerationInput): Promise<GenerationResult> {
+  const input = decodeInput(started);
+  const { runId, generation, spec, valIds, mode } = input;
   const search = spec.search;
   const rng = Rng.fromState(input.rngState);
   const screenPool = input.screenIds.length > 0 ? input.screenIds : valIds;
@@ -77,16 +80,10 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   const progress: GenerationProgress = { generation, step: 'proposing', evaluationsDone: 0, evaluationsTotal: 0 };
   setHandler(progressQuery, () => progress);
   // Distillation evolves on the student; its calls and records are told apart by the stage.
-  const role = !input.fitness || input.fitness === 'dev' ? ('dev' as const) : input.fitness;
-  const purposePrefix = input.stage === 'distill' ? 'distill:' : '';
-  const distill = input.stage
-    ? {
-        stage: input.stage,
-        ...(input.fitness ? { fitness: input.fitness } : {}),
-        ...(input.teacher ? { teacher: input.teacher } : {}),
-      }
-    : {};
-  const step = (name: string, details: string): void => {
+  const stage: Stage = mode.kind;
+  const role: ModelRole = mode.kind === 'distill' ? mode.fitness : 'dev';
+  const distill = mode.kind === 'distill' ? { stage, fitness: mode.fitness, teacher: mode.teacher } : {};
+  const step = (name: GenerationStep, details: string): void => {
     progress.step = name;
     setCurrentDetails(details);
   };
@@ -205,7 +202,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     generation,
     population: next.map((m) => m.hash),
     stats,
-    ...(input.stage ? { stage: input.stage } : {}),
+    ...(mode.kind === 'distill' ? { stage } : {}),
   });
   spend = maxSpend(spend, recorded.spend);
   const spendByModel = recorded.spendByModel;
@@ -213,7 +210,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   upsertSearchAttributes([
     { key: SA.bestScore, value: best.score },
     { key: SA.spendUsd, value: spend.costUsd },
-    { key: SA.phase, value: 'done' },
+    phaseAttribute('done'),
   ]);
   setCurrentDetails(
     `Done: best ${best.score.toFixed(3)} (${short(best.hash)}, ${best.operator}); ${stats.promoted} of ${stats.screened} screened children beat their parent and were evaluated fully`,
@@ -333,10 +330,15 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     for (const r of results) onMinibatch.set(r.hash, r.scores);
   }
 
-  async function evaluate(hash: string, ids: string[], purpose: string, summary: string): Promise<EvaluationResult> {
+  async function evaluate(
+    hash: string,
+    ids: string[],
+    purpose: PurposeName,
+    summary: string,
+  ): Promise<EvaluationResult> {
     progress.evaluationsTotal += ids.length;
     const result = await acts.evaluateCandidate.executeWithOptions({ summary }, [
-      { runId, generation, hash, role, exampleIds: ids, purpose: `${purposePrefix}${purpose}` },
+      { runId, generation, hash, role, exampleIds: ids, purpose: encodePurpose({ stage, name: purpose }) },
     ]);
     progress.evaluationsDone += ids.length;
     spend = maxSpend(spend, result.spend);
@@ -357,6 +359,15 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
       }),
     );
     return new Map(results.map((r) => [r.hash, r]));
+  }
+}
+
+/** The recorded input (either shape) to the current one; an input no version wrote fails the workflow. */
+function decodeInput(recorded: GenerationInput | LegacyGenerationInput): GenerationInput {
+  try {
+    return decodeGenerationInput(recorded);
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidGenerationInput');
   }
 }
 

@@ -1,9 +1,6 @@
 import {
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   executeChild,
   proxyActivities,
   setCurrentDetails,
@@ -19,126 +16,44 @@ import {
   TemporalFailure,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { createBudget, extend } from '../core/budget.js';
-import { budgetExhausted, waveFits } from '../core/engine/budget-gate.js';
 import {
+  distillWorkflowId,
+  encodePurpose,
+  extendBudgetUpdate,
+  generationWorkflowId,
   maxSpend,
+  pauseSignal,
+  phaseAttribute,
+  resumeSignal,
+  SA,
+  statusQuery,
+  stopSignal,
   zeroSpend,
   type Budget,
+  type DistillResult,
   type Member,
   type PreparedRun,
   type RunInput,
+  type RunResult,
+  type RunState,
   type RunStatus,
-  type Spend,
-} from '../core/engine/types.js';
-import type { OperatorCredit } from '../core/operators/adaptive-mix.js';
-import { Rng, type RngState } from '../core/rng.js';
+  type RunStatusView,
+  type ScoredProgram,
+} from '../contracts/index.js';
+import { createBudget, extend } from '../core/budget.js';
+import { budgetExhausted, waveFits } from '../core/engine/budget-gate.js';
+import { resolveDistillConfig } from '../core/engine/distill.js';
+import { Rng } from '../core/rng.js';
 import { pairedComparison, type PairedComparison } from '../core/stats/paired-test.js';
-import { resolveDistillConfig, type DistillResult, type ProgramScore } from '../core/engine/distill.js';
 import { distillWorkflow } from './distill.js';
 import { evaluateInBatches } from './evaluate-batches.js';
 import { generationWorkflow } from './generation.js';
-import { distillWorkflowId, generationWorkflowId, SA } from './search-attributes.js';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
-
-export const pauseSignal = defineSignal('pause');
-export const resumeSignal = defineSignal('resume');
-/** Finish the current generation, then finalize with the best so far. */
-export const stopSignal = defineSignal('stop');
-export const extendBudgetUpdate = defineUpdate<Budget, [Budget]>('extendBudget');
-export const statusQuery = defineQuery<RunStatusView>('status');
-
-export interface GenerationSummary {
-  generation: number;
-  bestHash: string;
-  bestScore: number;
-  meanScore: number;
-  /** Run totals once this generation finished; per-generation spend is the difference to the previous one. */
-  spend: Spend;
-}
-
-/** Everything the run needs to go on; carried across continue-as-new. */
-export interface RunState {
-  phase: string;
-  prepared?: PreparedRun;
-  seedHash?: string;
-  /** The seed with labeled train demos, the initial population's second member (search.labeledDemos). */
-  labeledSeedHash?: string;
-  /** Last finished generation; -1 before the initial population is evaluated. */
-  generation: number;
-  population: Member[];
-  rngState: RngState;
-  budget: Budget;
-  spend: Spend;
-  summaries: GenerationSummary[];
-  paused: boolean;
-  stopRequested: boolean;
-  sinceImprovement: number;
-  /** Bumped by every extendBudget, so a run waiting for more budget sees it arrive. */
-  budgetVersion: number;
-  spendByModel: Record<string, Spend>;
-  /** Operators' screening success so far (adaptive operator selection); absent in runs started before it. */
-  operatorCredit?: OperatorCredit;
-  /** The rest of the current shuffled pass over train for screening minibatches. */
-  screenQueue?: string[];
-  /**
-   * The last generation found no room left in the budget (set at continue-as-new), so the next run
-   * waits for an extension or finalizes as this one would have; absent in runs carried before it.
-   */
-  budgetExhausted?: boolean;
-}
-
-export interface RunStatusView {
-  runId: string;
-  task: string;
-  status: RunStatus;
-  phase: string;
-  generation: number;
-  generations: number;
-  best?: { hash: string; score: number };
-  meanScore?: number;
-  spend: Spend;
-  spendByModel: Record<string, Spend>;
-  budget: Budget;
-  population: { hash: string; score: number; operator: string }[];
-  history: GenerationSummary[];
-}
-
-export interface ScoredProgram {
-  hash: string;
-  operator: string;
-  /** Mean validation score; null only when the budget ran out before the seed was scored. */
-  val: number | null;
-  /** Held-out test score; the seed's and the best's are always measured (their calls are reserved), others' may be null. */
-  test: number | null;
-}
-
-export interface RunResult {
-  runId: string;
-  status: RunStatus;
-  baseline: ScoredProgram;
-  best: ScoredProgram;
-  /** Whether the best's advantage over the seed on the validation examples is significant (paired, one-sided). */
-  winner: PairedComparison & { verdict: string };
-  finalists: ScoredProgram[];
-  generations: number;
-  modelCalls: number;
-  cachedCalls: number;
-  tokens: number;
-  costUsd: number;
-  /** Paid and cached calls, tokens and dollars per model. */
-  spendByModel: Record<string, Spend>;
-  history: GenerationSummary[];
-  /** The seed and the finalists on the test split per production model (empty when the budget ran out first). */
-  production: ProgramScore[];
-  /** Present when the task has a `distill` section. */
-  distill?: DistillResult;
-}
 
 /** How many of the final population are scored on the test split beside the seed. */
 const FINALISTS = 3;
@@ -223,7 +138,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
       { key: SA.task, value: spec.name },
       { key: SA.runId, value: runId },
       { key: SA.generation, value: Math.max(0, state.generation) },
-      { key: SA.phase, value: state.phase },
+      phaseAttribute(state.phase),
       { key: SA.spendUsd, value: state.spend.costUsd },
       ...(best ? [{ key: SA.bestScore, value: best.score }] : []),
     ]);
@@ -289,6 +204,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
           runId,
           generation,
           spec,
+          mode: { kind: 'evolve' },
           valIds: prepared.valIds,
           screenIds: prepared.trainIds ?? [],
           screenQueue: state.screenQueue ?? [],
@@ -311,7 +227,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
         { key: SA.task, value: spec.name },
         { key: SA.runId, value: runId },
         { key: SA.generation, value: generation },
-        { key: SA.phase, value: generation === 0 ? 'seeding' : 'evolving' },
+        phaseAttribute(generation === 0 ? 'seeding' : 'evolving'),
       ],
     });
     const previousBest = state.population[0]?.score ?? -1;
@@ -354,7 +270,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     hash: seedHash,
     role: 'dev',
     exampleIds: prepared.valIds,
-    purpose: 'validate',
+    purpose: encodePurpose({ stage: 'evolve', name: 'validate' }),
   });
   state.spend = maxSpend(state.spend, seedOnVal.spend);
   const seedMember = { hash: seedHash, operator: 'seed', score: seedOnVal.mean, scores: seedOnVal.scores };
@@ -366,7 +282,13 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
     if (reserved || waveFits(state.budget, state.spend, prepared.testIds.length)) {
       const evaluated = await evaluateInBatches(
         acts,
-        { runId, generation: state.generation, hash: member.hash, role: 'dev', purpose: 'test' },
+        {
+          runId,
+          generation: state.generation,
+          hash: member.hash,
+          role: 'dev',
+          purpose: encodePurpose({ stage: 'evolve', name: 'test' }),
+        },
         prepared.testIds,
         (i, n) => `test ${member.hash.slice(0, 10)}: batch ${i + 1}/${n}`,
       );
@@ -398,7 +320,13 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
       programs.map(({ hash }) =>
         evaluateInBatches(
           acts,
-          { runId, generation: state.generation, hash, role: { production: model }, purpose: 'production' },
+          {
+            runId,
+            generation: state.generation,
+            hash,
+            role: { production: model },
+            purpose: encodePurpose({ stage: 'evolve', name: 'production' }),
+          },
           prepared.testIds,
           () => `production: ${hash.slice(0, 10)} on ${model}`,
         ),
@@ -434,7 +362,7 @@ async function evolve(input: RunInput, carried?: RunState): Promise<RunResult> {
       typedSearchAttributes: [
         { key: SA.task, value: spec.name },
         { key: SA.runId, value: runId },
-        { key: SA.phase, value: 'distilling' },
+        phaseAttribute('distilling'),
       ],
     });
   }
