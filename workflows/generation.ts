@@ -31,11 +31,9 @@ import { waveFits } from '../core/engine/budget-gate.js';
 import {
   affordable,
   anyOperatorLeft,
-  chunk,
   choosePopulation,
   nextMinibatch,
   perfectOn,
-  EVAL_BATCH,
   planChildren,
   gainsOverParent,
   promoteWinners,
@@ -44,6 +42,8 @@ import {
 import { creditAfterScreen } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
 import type { OperatorName } from '../core/task/search-spec.js';
+import { evaluateInBatches } from './evaluate-batches.js';
+import { emptyStats, generationStats } from './generation-stats.js';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
@@ -185,18 +185,15 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   step('selecting', 'Choosing the next population');
   const next = choosePopulation({ parents: population, children: evaluated, search, rng });
   const best = next[0]!;
-  const stats = {
+  const stats = generationStats({
     generation,
-    proposed: planned,
-    rejected: proposals.filter((p) => p.status === 'rejected').length,
-    skipped: skipped + perfect,
+    next,
+    planned,
+    idle: skipped + perfect,
     screened: affordableChildren.length,
     promoted: evaluated.length,
-    bestHash: best.hash,
-    bestScore: best.score,
-    meanScore: next.reduce((a, m) => a + m.score, 0) / next.length,
-    operators: countBy(proposals.filter((p) => p.status === 'created').map((p) => p.operator)),
-  };
+    proposals,
+  });
   const recorded = await acts.recordGeneration({
     runId,
     generation,
@@ -345,16 +342,22 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
     return result;
   }
 
+  /** Scores programs on the full validation split, in batches; stored scores are read back without calls. */
   async function evaluateFully(hashes: string[]): Promise<Map<string, Pick<Member, 'hash' | 'score' | 'scores'>>> {
-    const batches = chunk(valIds, EVAL_BATCH);
+    const counted = {
+      scheduled: (ids: string[]) => void (progress.evaluationsTotal += ids.length),
+      finished: (ids: string[]) => void (progress.evaluationsDone += ids.length),
+    };
     const results = await Promise.all(
       hashes.map(async (hash) => {
-        const parts = await Promise.all(
-          batches.map((ids, i) =>
-            evaluate(hash, ids, 'validate', `validate ${short(hash)}: batch ${i + 1}/${batches.length}`),
-          ),
+        const { scores, spend: after } = await evaluateInBatches(
+          acts,
+          { runId, generation, hash, role, purpose: encodePurpose({ stage, name: 'validate' }) },
+          valIds,
+          (i, n) => `validate ${short(hash)}: batch ${i + 1}/${n}`,
+          counted,
         );
-        const scores = parts.flatMap((p) => p.scores);
+        spend = maxSpend(spend, after);
         return { hash, scores, score: scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length) };
       }),
     );
@@ -371,28 +374,6 @@ function decodeInput(recorded: GenerationInput | LegacyGenerationInput): Generat
   }
 }
 
-function emptyStats(generation: number, population: Member[]): GenerationResult['stats'] {
-  const best = population[0];
-  return {
-    generation,
-    proposed: 0,
-    rejected: 0,
-    skipped: 0,
-    screened: 0,
-    promoted: 0,
-    bestHash: best?.hash ?? '',
-    bestScore: best?.score ?? 0,
-    meanScore: 0,
-    operators: {},
-  };
-}
-
 function short(hash: string): string {
   return hash.slice(0, 10);
-}
-
-function countBy(values: string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-  return counts;
 }
