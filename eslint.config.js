@@ -110,6 +110,49 @@ const modelServerZones = [
   })),
 ];
 
+/**
+ * contracts/ is what crosses process boundaries; client, workers, workflows and activities import
+ * it, so it stays deterministic: core/ and Temporal's define* helpers only.
+ */
+const contractsRules = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [
+        ...[...nodeBuiltins, ...ioModules].map((name) => ({
+          name,
+          message: 'contracts/ must stay free of I/O and Node built-ins: workflow code imports it.',
+        })),
+        {
+          name: '@temporalio/workflow',
+          allowImportNames: ['defineSignal', 'defineQuery', 'defineUpdate'],
+          message: "contracts/ may use @temporalio/workflow's define* helpers only.",
+        },
+        {
+          name: '@temporalio/common',
+          allowImportNames: ['defineSearchAttributeKey', 'SearchAttributeType'],
+          message: 'contracts/ may use @temporalio/common for search attribute keys only.',
+        },
+      ],
+      patterns: [
+        {
+          group: [
+            '**/activities/*',
+            '**/workflows/*',
+            '**/worker/*',
+            '**/client/*',
+            '**/infra/*',
+            '**/platform/*',
+            '**/storage/*',
+          ],
+          message: 'contracts/ imports core/ only: every other layer imports contracts/.',
+        },
+      ],
+    },
+  ],
+  'no-restricted-globals': forbidIo('contracts/')['no-restricted-globals'],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', '.venv/**', '.bench-venv/**', 'bench/out/**', '**/*.html'] },
   js.configs.recommended,
@@ -157,7 +200,7 @@ export default tseslint.config(
             {
               group: ['**/activities/*', '**/client/*', '**/worker/*', '**/workflows/*', '**/infra/*', '**/bench/*'],
               message:
-                'storage/ imports only core/ and platform/: it is used by activities, the client and benchmarks.',
+                'storage/ imports only core/, contracts/ and platform/: it is used by activities, the client and benchmarks.',
             },
           ],
         },
@@ -166,6 +209,7 @@ export default tseslint.config(
   },
   { files: ['core/**/*.ts'], rules: forbidIo('core/', ['@temporalio/workflow']) },
   { files: ['workflows/**/*.ts'], rules: forbidIo('workflows/') },
+  { files: ['contracts/**/*.ts'], rules: contractsRules },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -1,11 +1,4 @@
-import {
-  chooseTraceDemos,
-  programLabel,
-  type CallProgram,
-  type DistillConfig,
-  type ProgramScore,
-} from '../core/engine/distill.js';
-import type { Spend } from '../core/engine/types.js';
+import { chooseTraceDemos, programLabel, type DistillConfig } from '../core/engine/distill.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.js';
 import { Rng } from '../core/rng.js';
@@ -13,18 +6,12 @@ import { insertCandidate, loadGenome } from '../storage/candidates.js';
 import { finishDistillation, startDistillation } from '../storage/distillations.js';
 import { splitIds } from '../storage/examples.js';
 import { passingTraces, summarizeEvaluations } from '../storage/evaluations.js';
-import { storeProgramScore, type ScorePurpose } from '../storage/program-scores.js';
+import { storeProgramScore } from '../storage/program-scores.js';
 import type { RunStore } from '../storage/run-store.js';
 import { readRunSpend } from '../storage/spend.js';
 import type { ActivityDeps } from './deps.js';
 import { costOf } from './model-gateway.js';
-
-export interface ProgramRef {
-  hash: string;
-  /** The model's name in the task. */
-  model: string;
-  program?: CallProgram;
-}
+import type { ProgramRef, ProgramScore, ProgramScorePurpose, Spend } from '../contracts/index.js';
 
 /** Production scoring and distillation: summaries of programs on a split, and the student's seed. */
 export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
@@ -58,7 +45,7 @@ export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
      */
     async summarizePrograms(input: {
       runId: string;
-      purpose: ScorePurpose;
+      purpose: ProgramScorePurpose;
       split: string;
       exampleIds: string[];
       programs: ProgramRef[];

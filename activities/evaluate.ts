@@ -1,6 +1,5 @@
 import { heartbeat } from '@temporalio/activity';
-import { majorityVote, programLabel, type CallProgram } from '../core/engine/distill.js';
-import type { EvaluationResult } from '../core/engine/types.js';
+import { majorityVote, programLabel } from '../core/engine/distill.js';
 import { parseModelOutput, type ParsedOutput } from '../core/genome/parse-output.js';
 import { renderTaskMessages, resolveDemos, responseFormatForGenome } from '../core/genome/render.js';
 import type { MetricResult } from '../core/metrics/metric.js';
@@ -15,21 +14,7 @@ import type { ActivityDeps } from './deps.js';
 import { externalScorer } from './metric-scorer.js';
 import type { ModelCallResult, ModelGateway } from './model-gateway.js';
 import { isContextLengthFailure } from './provider-errors.js';
-
-/** A model by its role in the task, or by name (`production` and `model` both name one). */
-export type ModelRole = 'dev' | 'meta' | 'teacher' | 'student' | { production: string } | { model: string };
-
-export interface EvaluateInput {
-  runId: string;
-  generation: number;
-  hash: string;
-  role: ModelRole;
-  exampleIds: string[];
-  /** screen | validate | test | ...: recorded with the spend. */
-  purpose: string;
-  /** Several samples per input and a majority vote instead of one greedy call. */
-  program?: CallProgram;
-}
+import type { EvaluateInput, EvaluationResult, ModelRole } from '../contracts/index.js';
 
 export function modelForRole(spec: TaskSpec, role: ModelRole): string {
   if (typeof role === 'object') return 'model' in role ? role.model : role.production;

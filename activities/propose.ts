@@ -1,5 +1,4 @@
 import { programLabel } from '../core/engine/distill.js';
-import type { FitnessModel, GenerationInput, ProposalResult, Stage } from '../core/engine/types.js';
 import { genomeHash, type Demo } from '../core/genome/genome.js';
 import type { OperatorContext, ShownExample } from '../core/operators/operator.js';
 import { operatorFromName } from '../core/operators/registry.js';
@@ -14,24 +13,7 @@ import { withHeartbeat } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 import type { ModelGateway } from './model-gateway.js';
 import { isContextLengthFailure } from './provider-errors.js';
-
-export interface ProposeInput {
-  runId: string;
-  generation: number;
-  operator: OperatorName;
-  parentHashes: string[];
-  /** Seeds the operator's own choices and the meta call, so a retry proposes the same child. */
-  seed: number;
-  /**
-   * The generation's screening minibatch: failures on these come first in what the meta model is
-   * shown, since beating the parent there is what the child is screened on.
-   */
-  focusIds?: string[];
-  /** Distillation: failures are the student's and demos come from the teacher's traces. */
-  stage?: Stage;
-  fitness?: FitnessModel;
-  teacher?: GenerationInput['teacher'];
-}
+import { encodePurpose, type ProposalResult, type ProposeInput } from '../contracts/index.js';
 
 /**
  * Applies one operator to its parents: builds the meta-prompt, calls the meta model when the
@@ -87,7 +69,7 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
         reply = await gateway.call({
           runId,
           generation,
-          purpose: `${stage === 'distill' ? 'distill:' : ''}propose:${name}`,
+          purpose: encodePurpose({ stage, name: `propose:${name}` }),
           modelName: meta,
           endpoint,
           messages: operator.buildMetaPrompt(ctx),

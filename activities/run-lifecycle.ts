@@ -3,7 +3,7 @@ import { describeRowErrors, parseTaskDataset } from '../core/data/task-dataset.j
 import { countRecords } from '../core/data/dataset.js';
 import { splitExamples } from '../core/data/split.js';
 import { drawSeedDemos, seedDemoProblem } from '../core/data/seed-demos.js';
-import type { GenerationStats, PreparedRun, RunInput, RunStatus, Spend, Stage } from '../core/engine/types.js';
+import type { Spend } from '../core/engine/types.js';
 import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { insertCandidate } from '../storage/candidates.js';
@@ -16,6 +16,7 @@ import type { ActivityDeps } from './deps.js';
 import { checkModelAccess } from './preflight.js';
 import type { TaskPolicy } from '../core/policy/types.js';
 import { findPolicyViolations, policyFailure, readDatasetWithinPolicy, rowCapViolation } from './task-policy.js';
+import type { GenerationStats, PreparedRun, RunInput, RunStatus, Stage } from '../contracts/index.js';
 
 /** The genome a run starts from, as the task's seedPrompt describes it. */
 export function seedGenome(spec: TaskSpec, drawnDemos: string[] = []): Genome {

@@ -5,12 +5,11 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import { mapBounded } from '../activities/concurrency.js';
-import type { EvaluateInput } from '../activities/evaluate.js';
 import { createActivities, type Activities } from '../activities/index.js';
 import { seedGenome } from '../activities/run-lifecycle.js';
 import type { LoadedTask } from '../client/task-file.js';
 import { chunk } from '../core/engine/plan.js';
-import { zeroSpend, type GenerationInput } from '../core/engine/types.js';
+import { zeroSpend } from '../core/engine/types.js';
 import { genomeHash, normalizeGenome, withSections } from '../core/genome/genome.js';
 import { Rng } from '../core/rng.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
@@ -20,8 +19,8 @@ import { createLogger } from '../platform/logger.js';
 import { insertCandidate } from '../storage/candidates.js';
 import { countEvaluations } from '../storage/evaluations.js';
 import { generationWorkflow } from '../workflows/generation.js';
-import { generationWorkflowId } from '../workflows/search-attributes.js';
 import type { Cleanup } from './cleanup.js';
+import { type EvaluateInput, type GenerationInput, generationWorkflowId } from '../contracts/index.js';
 
 /** Examples per evaluateCandidate activity; the same as EVAL_BATCH in workflows/generation.ts. */
 export const EVAL_BATCH = 20;
@@ -88,6 +87,7 @@ export async function evaluateViaTemporal(
     runId: w.runId,
     generation: 0,
     spec: w.spec,
+    mode: { kind: 'evolve' },
     valIds: w.valIds,
     screenIds: [],
     population: w.hashes.map((hash) => ({ hash, operator: 'seed', parents: [], score: 0, scores: [] })),

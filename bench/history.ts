@@ -1,6 +1,6 @@
 // Workflow history sizes, read back from the Temporal server after a run.
 import type { Client } from '@temporalio/client';
-import { generationWorkflowId, runWorkflowId } from '../workflows/search-attributes.js';
+import { generationWorkflowId, runWorkflowId } from '../contracts/index.js';
 
 export interface HistoryStats {
   workflowId: string;

@@ -8,12 +8,12 @@ import { parseArgs } from 'node:util';
 import { loadTaskFile } from '../client/task-file.js';
 import { Rng } from '../core/rng.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
-import type { RunResult } from '../workflows/run.js';
 import { withCleanup } from './cleanup.js';
 import { latestBookedGeneration, ledgerRows } from '../storage/ledger.js';
 import { intFlag, markdownTable, printHeader, seconds } from './report.js';
 import { openSession, startRun, type Session } from './session.js';
 import { pointAt } from '../infra/harness.js';
+import type { RunResult } from '../contracts/index.js';
 
 const { values } = parseArgs({
   options: {

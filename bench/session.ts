@@ -16,8 +16,8 @@ import { PromptevoClient } from '../client/api.js';
 import type { LoadedTask } from '../client/task-file.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { Config } from '../platform/config.js';
-import type { RunResult } from '../workflows/run.js';
 import type { Cleanup } from './cleanup.js';
+import type { RunResult } from '../contracts/index.js';
 
 export interface SessionOptions extends SimServerOptions {
   name: string;

@@ -13,21 +13,7 @@ import type { WorkerCheckReport } from '../activities/doctor.js';
 import { endpointsUsed, type EndpointCheck } from '../activities/preflight.js';
 import { type Config } from '../platform/config.js';
 import { distillWorkflow, doctorWorkflow, endpointCheckWorkflow, optimizationRun } from '../workflows/index.js';
-import {
-  DistillConfigError,
-  resolveDistillConfig,
-  type DistillOverrides,
-  type DistillResult,
-} from '../core/engine/distill.js';
-import {
-  extendBudgetUpdate,
-  pauseSignal,
-  resumeSignal,
-  statusQuery,
-  stopSignal,
-  type RunResult,
-  type RunStatusView,
-} from '../workflows/run.js';
+import { DistillConfigError, resolveDistillConfig, type DistillOverrides } from '../core/engine/distill.js';
 import type { Budget } from '../core/engine/types.js';
 import type { Db } from '../platform/db.js';
 import { candidateExists } from '../storage/candidates.js';
@@ -37,12 +23,24 @@ import { loadReportData } from './report-data.js';
 import type { RunReportData } from './report/types.js';
 import { listRuns, type RunListEntry } from './run-list.js';
 import { loadRunDetails, renderCandidate, type RunDetails } from './run-details.js';
-import { distillWorkflowId, runWorkflowId, SA } from '../workflows/search-attributes.js';
 import { CliError, EXIT, runUiUrl, temporalUiUrl } from './connection.js';
 import { loadTaskFile, type LoadedTask } from './task-file.js';
 import { checkTaskOnWorker } from './task-check.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { validateTaskSpec } from '../core/task/spec.js';
+import {
+  type DistillResult,
+  extendBudgetUpdate,
+  pauseSignal,
+  resumeSignal,
+  statusQuery,
+  stopSignal,
+  type RunResult,
+  type RunStatusView,
+  distillWorkflowId,
+  runWorkflowId,
+  SA,
+} from '../contracts/index.js';
 
 export interface StartRunOptions {
   runId?: string;

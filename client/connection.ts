@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { type Config } from '../platform/config.js';
-import { generationWorkflowId, runWorkflowId } from '../workflows/search-attributes.js';
+import { generationWorkflowId, runWorkflowId } from '../contracts/index.js';
 
 /** A user-facing failure: the CLI prints its message on one line and exits with `exitCode`. */
 export class CliError extends Error {

@@ -1,9 +1,8 @@
 import type { ChatMessage } from '../core/chat.js';
-import type { DistillResult, ProgramScore } from '../core/engine/distill.js';
-import type { RunResult, RunStatusView } from '../workflows/run.js';
 import type { RunDetails } from './run-details.js';
 import { score } from './number-format.js';
 import type { RunListEntry } from './run-list.js';
+import type { DistillResult, ProgramScore, RunResult, RunStatusView } from '../contracts/index.js';
 
 // Human-readable renderings for the CLI (numbers as `number-format.ts` writes them); `--json` prints
 // the underlying objects instead.

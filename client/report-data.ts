@@ -1,4 +1,3 @@
-import type { DistillResult } from '../core/engine/distill.js';
 import { zeroSpend } from '../core/engine/types.js';
 import { deserializeGenome } from '../core/genome/genome.js';
 import { renderInstruction } from '../core/genome/instruction.js';
@@ -14,10 +13,9 @@ import { evolveGenerations } from '../storage/generations.js';
 import { productionScores } from '../storage/program-scores.js';
 import { findRun } from '../storage/runs.js';
 import { readGenerationSpend, readRunSpend } from '../storage/spend.js';
-import type { RunResult } from '../workflows/run.js';
-import { runWorkflowId } from '../workflows/search-attributes.js';
 import { CliError, EXIT, temporalUiUrl } from './connection.js';
 import type { ReportPrompt, RunReportData } from './report/types.js';
+import { type DistillResult, type RunResult, runWorkflowId } from '../contracts/index.js';
 
 /** Everything a run report shows, read from PostgreSQL. */
 export async function loadReportData(db: Db, config: Config, runId: string): Promise<RunReportData> {

@@ -1,4 +1,3 @@
-import type { DistillResult } from '../core/engine/distill.js';
 import type { Genome } from '../core/genome/genome.js';
 import { renderTaskMessages, resolveDemos } from '../core/genome/render.js';
 import type { ChatMessage } from '../core/chat.js';
@@ -10,8 +9,8 @@ import { examplesById, firstInputs } from '../storage/examples.js';
 import { evolveGenerations } from '../storage/generations.js';
 import { findRun } from '../storage/runs.js';
 import { readGenerationSpend, readRunSpendByModel } from '../storage/spend.js';
-import type { RunResult } from '../workflows/run.js';
 import { CliError, EXIT } from './connection.js';
+import type { DistillResult, RunResult } from '../contracts/index.js';
 
 export interface RunDetails {
   runId: string;

@@ -1,5 +1,5 @@
 import { type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import { SA } from '../workflows/search-attributes.js';
+import { SA } from '../contracts/index.js';
 
 export interface RunListEntry {
   runId: string;

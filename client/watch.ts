@@ -1,10 +1,12 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { GenerationProgress } from '../workflows/generation.js';
-import { progressQuery } from '../workflows/generation.js';
-import type { RunStatusView } from '../workflows/run.js';
-import { generationWorkflowId } from '../workflows/search-attributes.js';
 import type { PromptevoClient } from './api.js';
 import { score } from './number-format.js';
+import {
+  type GenerationProgress,
+  progressQuery,
+  type RunStatusView,
+  generationWorkflowId,
+} from '../contracts/index.js';
 
 export interface WatchFrame {
   status: RunStatusView;

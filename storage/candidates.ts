@@ -1,6 +1,6 @@
-import type { Stage } from '../core/engine/types.js';
 import { deserializeGenome, type Genome } from '../core/genome/genome.js';
 import type { Db } from '../platform/db.js';
+import type { Stage } from '../contracts/index.js';
 
 /** A candidate prompt as stored: content-addressed by `hash` within its run. */
 export interface NewCandidate {

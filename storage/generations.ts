@@ -1,5 +1,5 @@
-import type { GenerationStats, Stage } from '../core/engine/types.js';
 import type { Db } from '../platform/db.js';
+import type { GenerationStats, Stage } from '../contracts/index.js';
 
 export interface GenerationRecord {
   runId: string;

@@ -1,10 +1,13 @@
-import type { ProgramScore } from '../core/engine/distill.js';
+import type { ProgramScore, ProgramScorePurpose } from '../contracts/index.js';
 import type { Db } from '../platform/db.js';
 
-export type ScorePurpose = 'production' | 'distill-teacher' | 'distill-student';
-
 /** Stores a program's summary on a split; a newer summary of the same program replaces it. */
-export async function storeProgramScore(db: Db, runId: string, purpose: ScorePurpose, s: ProgramScore): Promise<void> {
+export async function storeProgramScore(
+  db: Db,
+  runId: string,
+  purpose: ProgramScorePurpose,
+  s: ProgramScore,
+): Promise<void> {
   await db.query(
     `INSERT INTO program_scores (run_id, purpose, candidate_hash, model, split, examples, accuracy,
        prompt_tokens_per_call, completion_tokens_per_call, latency_ms_mean, latency_ms_p95, cost_per_1k_usd)

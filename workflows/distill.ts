@@ -6,14 +6,27 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import {
+  distillRoundWorkflowId,
+  encodePurpose,
+  maxSpend,
+  phaseAttribute,
+  SA,
+  type DistillEnding,
+  type DistillInput,
+  type DistillPhase,
+  type DistillResult,
+  type Member,
+  type ProgramRef,
+  type PurposeName,
+  type Spend,
+} from '../contracts/index.js';
 import { budgetExhausted, waveFits } from '../core/engine/budget-gate.js';
-import { absoluteBudget, type CallProgram, type DistillInput, type DistillResult } from '../core/engine/distill.js';
-import { maxSpend, type Member, type Spend } from '../core/engine/types.js';
+import { absoluteBudget, type CallProgram } from '../core/engine/distill.js';
 import type { OperatorCredit } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
 import { evaluateInBatches } from './evaluate-batches.js';
 import { generationWorkflow } from './generation.js';
-import { distillRoundWorkflowId, SA } from './search-attributes.js';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
@@ -34,12 +47,9 @@ const acts = proxyActivities<Activities>({
  */
 export async function distillWorkflow(input: DistillInput): Promise<DistillResult> {
   const { runId, config } = input;
-  const phase = (name: string, details: string): void => {
+  const phase = (name: DistillPhase, details: string): void => {
     setCurrentDetails(details);
-    upsertSearchAttributes([
-      { key: SA.runId, value: runId },
-      { key: SA.phase, value: name },
-    ]);
+    upsertSearchAttributes([{ key: SA.runId, value: runId }, phaseAttribute(name)]);
   };
   phase('distill:traces', `Teacher ${config.teacher} answers the training inputs`);
   const prep = await acts.prepareDistill({ runId, teacherHash: input.teacherHash, config });
@@ -51,19 +61,19 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
   const teacherProgram: CallProgram | undefined = voted
     ? { samples: voted.samples, temperature: voted.temperature }
     : undefined;
-  const teacher = {
+  const teacher: ProgramRef = {
     hash: prep.teacherHash,
     model: config.teacher,
     ...(teacherProgram ? { program: teacherProgram } : {}),
   };
-  const student = (hash: string) => ({ hash, model: config.student });
+  const student = (hash: string): ProgramRef => ({ hash, model: config.student });
   const callsPerTeacherAnswer = teacherProgram?.samples ?? 1;
 
   /** Scores a program on examples in batches; undefined when the budget cannot cover it. */
   const score = async (
-    ref: { hash: string; model: string; program?: CallProgram },
+    ref: ProgramRef,
     ids: string[],
-    purpose: string,
+    purpose: PurposeName,
     callsPerExample = 1,
   ): Promise<number[] | undefined> => {
     if (ids.length === 0 || !waveFits(budget, spend, ids.length * callsPerExample)) return undefined;
@@ -74,7 +84,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
         generation: 0,
         hash: ref.hash,
         role: { model: ref.model },
-        purpose: `distill:${purpose}`,
+        purpose: encodePurpose({ stage: 'distill', name: purpose }),
         ...(ref.program ? { program: ref.program } : {}),
       },
       ids,
@@ -112,7 +122,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
 
   // 3. Evolution on the student while it is below the threshold.
   let rounds = 0;
-  let ended = '';
+  let ended: DistillEnding | undefined;
   let rngState = Rng.fromSeed(`distill:${spec.search.seed}`).getState();
   let operatorCredit: OperatorCredit = {};
   let screenQueue: string[] = [];
@@ -145,9 +155,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
           reserveCalls: prep.testIds.length * (callsPerTeacherAnswer + 1),
           operatorCredit,
           spend,
-          stage: 'distill',
-          fitness: { model: config.student },
-          teacher,
+          mode: { kind: 'distill', fitness: { model: config.student }, teacher },
         },
       ],
       parentClosePolicy: ParentClosePolicy.TERMINATE,
@@ -157,7 +165,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
         { key: SA.task, value: spec.name },
         { key: SA.runId, value: runId },
         { key: SA.generation, value: rounds },
-        { key: SA.phase, value: 'distilling' },
+        phaseAttribute('distilling'),
       ],
     });
     population = result.population;

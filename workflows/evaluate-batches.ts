@@ -1,8 +1,13 @@
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
-import type { EvaluateInput } from '../activities/evaluate.js';
 import type { Activities } from '../activities/index.js';
+import { maxSpend, zeroSpend, type EvaluateInput, type EvaluationResult, type Spend } from '../contracts/index.js';
 import { chunk, EVAL_BATCH } from '../core/engine/plan.js';
-import { maxSpend, zeroSpend, type Spend } from '../core/engine/types.js';
+
+/** Told when each batch is scheduled and when it is back (a generation's `progress` query counts them). */
+export interface BatchObserver {
+  scheduled(exampleIds: string[]): void;
+  finished(exampleIds: string[], result: EvaluationResult): void;
+}
 
 /**
  * Scores one program on `exampleIds` as parallel `evaluateCandidate` activities of EVAL_BATCH
@@ -13,11 +18,17 @@ export async function evaluateInBatches(
   input: Omit<EvaluateInput, 'exampleIds'>,
   exampleIds: string[],
   summary: (batch: number, batches: number) => string,
+  observer?: BatchObserver,
 ): Promise<{ scores: number[]; spend: Spend }> {
   const parts = await Promise.all(
-    chunk(exampleIds, EVAL_BATCH).map((ids, i, all) =>
-      acts.evaluateCandidate.executeWithOptions({ summary: summary(i, all.length) }, [{ ...input, exampleIds: ids }]),
-    ),
+    chunk(exampleIds, EVAL_BATCH).map(async (ids, i, all) => {
+      observer?.scheduled(ids);
+      const result = await acts.evaluateCandidate.executeWithOptions({ summary: summary(i, all.length) }, [
+        { ...input, exampleIds: ids },
+      ]);
+      observer?.finished(ids, result);
+      return result;
+    }),
   );
   return {
     scores: parts.flatMap((p) => p.scores),

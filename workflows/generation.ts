@@ -1,5 +1,5 @@
 import {
-  defineQuery,
+  ApplicationFailure,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -7,47 +7,49 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import {
+  decodeGenerationInput,
+  encodePurpose,
+  maxSpend,
+  phaseAttribute,
+  progressQuery,
+  SA,
+  type EvaluationResult,
+  type GenerationInput,
+  type GenerationProgress,
+  type GenerationResult,
+  type GenerationStep,
+  type LegacyGenerationInput,
+  type Member,
+  type ModelRole,
+  type ProposalResult,
+  type PurposeName,
+  type Spend,
+  type Stage,
+} from '../contracts/index.js';
 import { waveFits } from '../core/engine/budget-gate.js';
 import {
   affordable,
   anyOperatorLeft,
-  chunk,
   choosePopulation,
   nextMinibatch,
   perfectOn,
-  EVAL_BATCH,
   planChildren,
   gainsOverParent,
   promoteWinners,
   type ChildPlan,
 } from '../core/engine/plan.js';
-import {
-  maxSpend,
-  type EvaluationResult,
-  type GenerationInput,
-  type GenerationResult,
-  type Member,
-  type ProposalResult,
-  type Spend,
-} from '../core/engine/types.js';
 import { creditAfterScreen } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
 import type { OperatorName } from '../core/task/search-spec.js';
-import { SA } from './search-attributes.js';
+import { evaluateInBatches } from './evaluate-batches.js';
+import { emptyStats, generationStats } from './generation-stats.js';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
-
-export interface GenerationProgress {
-  generation: number;
-  step: string;
-  evaluationsDone: number;
-  evaluationsTotal: number;
-}
-export const progressQuery = defineQuery<GenerationProgress>('progress');
 
 /** Rounds in which slots left without a child (nothing to work on, or a rejected child) are drawn again. */
 const REDRAW_ROUNDS = 2;
@@ -67,8 +69,9 @@ const MINIBATCH_ROUNDS = 3;
  * 7. choose the next population on validation.
  * Each wave shrinks to what the budget allows after the calls reserved for final scoring.
  */
-export async function generationWorkflow(input: GenerationInput): Promise<GenerationResult> {
-  const { runId, generation, spec, valIds } = input;
+export async function generationWorkflow(started: GenerationInput | LegacyGenerationInput): Promise<GenerationResult> {
+  const input = decodeInput(started);
+  const { runId, generation, spec, valIds, mode } = input;
   const search = spec.search;
   const rng = Rng.fromState(input.rngState);
   const screenPool = input.screenIds.length > 0 ? input.screenIds : valIds;
@@ -77,16 +80,10 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   const progress: GenerationProgress = { generation, step: 'proposing', evaluationsDone: 0, evaluationsTotal: 0 };
   setHandler(progressQuery, () => progress);
   // Distillation evolves on the student; its calls and records are told apart by the stage.
-  const role = !input.fitness || input.fitness === 'dev' ? ('dev' as const) : input.fitness;
-  const purposePrefix = input.stage === 'distill' ? 'distill:' : '';
-  const distill = input.stage
-    ? {
-        stage: input.stage,
-        ...(input.fitness ? { fitness: input.fitness } : {}),
-        ...(input.teacher ? { teacher: input.teacher } : {}),
-      }
-    : {};
-  const step = (name: string, details: string): void => {
+  const stage: Stage = mode.kind;
+  const role: ModelRole = mode.kind === 'distill' ? mode.fitness : 'dev';
+  const distill = mode.kind === 'distill' ? { stage, fitness: mode.fitness, teacher: mode.teacher } : {};
+  const step = (name: GenerationStep, details: string): void => {
     progress.step = name;
     setCurrentDetails(details);
   };
@@ -188,24 +185,21 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   step('selecting', 'Choosing the next population');
   const next = choosePopulation({ parents: population, children: evaluated, search, rng });
   const best = next[0]!;
-  const stats = {
+  const stats = generationStats({
     generation,
-    proposed: planned,
-    rejected: proposals.filter((p) => p.status === 'rejected').length,
-    skipped: skipped + perfect,
+    next,
+    planned,
+    idle: skipped + perfect,
     screened: affordableChildren.length,
     promoted: evaluated.length,
-    bestHash: best.hash,
-    bestScore: best.score,
-    meanScore: next.reduce((a, m) => a + m.score, 0) / next.length,
-    operators: countBy(proposals.filter((p) => p.status === 'created').map((p) => p.operator)),
-  };
+    proposals,
+  });
   const recorded = await acts.recordGeneration({
     runId,
     generation,
     population: next.map((m) => m.hash),
     stats,
-    ...(input.stage ? { stage: input.stage } : {}),
+    ...(mode.kind === 'distill' ? { stage } : {}),
   });
   spend = maxSpend(spend, recorded.spend);
   const spendByModel = recorded.spendByModel;
@@ -213,7 +207,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   upsertSearchAttributes([
     { key: SA.bestScore, value: best.score },
     { key: SA.spendUsd, value: spend.costUsd },
-    { key: SA.phase, value: 'done' },
+    phaseAttribute('done'),
   ]);
   setCurrentDetails(
     `Done: best ${best.score.toFixed(3)} (${short(best.hash)}, ${best.operator}); ${stats.promoted} of ${stats.screened} screened children beat their parent and were evaluated fully`,
@@ -333,26 +327,37 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     for (const r of results) onMinibatch.set(r.hash, r.scores);
   }
 
-  async function evaluate(hash: string, ids: string[], purpose: string, summary: string): Promise<EvaluationResult> {
+  async function evaluate(
+    hash: string,
+    ids: string[],
+    purpose: PurposeName,
+    summary: string,
+  ): Promise<EvaluationResult> {
     progress.evaluationsTotal += ids.length;
     const result = await acts.evaluateCandidate.executeWithOptions({ summary }, [
-      { runId, generation, hash, role, exampleIds: ids, purpose: `${purposePrefix}${purpose}` },
+      { runId, generation, hash, role, exampleIds: ids, purpose: encodePurpose({ stage, name: purpose }) },
     ]);
     progress.evaluationsDone += ids.length;
     spend = maxSpend(spend, result.spend);
     return result;
   }
 
+  /** Scores programs on the full validation split, in batches; stored scores are read back without calls. */
   async function evaluateFully(hashes: string[]): Promise<Map<string, Pick<Member, 'hash' | 'score' | 'scores'>>> {
-    const batches = chunk(valIds, EVAL_BATCH);
+    const counted = {
+      scheduled: (ids: string[]) => void (progress.evaluationsTotal += ids.length),
+      finished: (ids: string[]) => void (progress.evaluationsDone += ids.length),
+    };
     const results = await Promise.all(
       hashes.map(async (hash) => {
-        const parts = await Promise.all(
-          batches.map((ids, i) =>
-            evaluate(hash, ids, 'validate', `validate ${short(hash)}: batch ${i + 1}/${batches.length}`),
-          ),
+        const { scores, spend: after } = await evaluateInBatches(
+          acts,
+          { runId, generation, hash, role, purpose: encodePurpose({ stage, name: 'validate' }) },
+          valIds,
+          (i, n) => `validate ${short(hash)}: batch ${i + 1}/${n}`,
+          counted,
         );
-        const scores = parts.flatMap((p) => p.scores);
+        spend = maxSpend(spend, after);
         return { hash, scores, score: scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length) };
       }),
     );
@@ -360,28 +365,15 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   }
 }
 
-function emptyStats(generation: number, population: Member[]): GenerationResult['stats'] {
-  const best = population[0];
-  return {
-    generation,
-    proposed: 0,
-    rejected: 0,
-    skipped: 0,
-    screened: 0,
-    promoted: 0,
-    bestHash: best?.hash ?? '',
-    bestScore: best?.score ?? 0,
-    meanScore: 0,
-    operators: {},
-  };
+/** The recorded input (either shape) to the current one; an input no version wrote fails the workflow. */
+function decodeInput(recorded: GenerationInput | LegacyGenerationInput): GenerationInput {
+  try {
+    return decodeGenerationInput(recorded);
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidGenerationInput');
+  }
 }
 
 function short(hash: string): string {
   return hash.slice(0, 10);
-}
-
-function countBy(values: string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-  return counts;
 }

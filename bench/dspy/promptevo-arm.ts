@@ -3,8 +3,6 @@
 // covers every model call of the search, the meta model's included.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities/index.js';
-import type { EvaluateInput } from '../../activities/evaluate.js';
-import type { EvaluationResult } from '../../core/engine/types.js';
 import { PromptevoClient } from '../../client/api.js';
 import type { DataSplit } from '../../core/data/split.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
@@ -14,9 +12,9 @@ import type { Db } from '../../platform/db.js';
 import { createLogger } from '../../platform/logger.js';
 import { splitIds } from '../../storage/examples.js';
 import { paidCallsForPurpose } from '../../storage/ledger.js';
-import type { ScoredProgram } from '../../workflows/run.js';
 import { counts, minus, type ArmRun, type Counts } from './arms.js';
 import { META_MODEL, type BenchTask } from './tasks.js';
+import type { EvaluateInput, EvaluationResult, ScoredProgram } from '../../contracts/index.js';
 
 export async function runPromptevo(
   task: BenchTask,

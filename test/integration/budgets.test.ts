@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
-import { extendBudgetUpdate, type RunStatusView } from '../../workflows/run.js';
 import { startExampleRun } from '../support/runs.js';
 import { useWorkerStack } from '../support/stack.js';
+import { extendBudgetUpdate, type RunStatusView } from '../../contracts/index.js';
 
 const budget =
   (usd: number, budgetWaitSeconds = 0) =>

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
-import type { RunResult } from '../../workflows/run.js';
 import { modelServerRequests, startWorkerProcess } from '../../infra/harness.js';
 import { runExample, startExampleRun, waitForRow } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
+import type { RunResult } from '../../contracts/index.js';
 
 // A larger run than the example's default, so one crash is a small share of its calls.
 const bigger = (spec: TaskSpec): TaskSpec => ({

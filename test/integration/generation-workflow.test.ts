@@ -3,16 +3,17 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { EvaluateInput } from '../../activities/evaluate.js';
-import type { ProposeInput } from '../../activities/propose.js';
 import {
   zeroSpend,
+  type EvaluateInput,
   type EvaluationResult,
   type GenerationInput,
   type GenerationResult,
+  type LegacyGenerationInput,
   type ProposalResult,
+  type ProposeInput,
   type Spend,
-} from '../../core/engine/types.js';
+} from '../../contracts/index.js';
 import { Rng } from '../../core/rng.js';
 import { parseTaskSpec } from '../../core/task/spec.js';
 import { loadConfig } from '../../platform/config.js';
@@ -31,7 +32,8 @@ const valIds = Array.from({ length: 20 }, (_, i) => `val-${i}`);
 function stubActivities(options: { reflectHasNothing: boolean; seedPerfectOn?: (id: string) => boolean }) {
   const fitness = (hash: string, id: string): number =>
     hash === 'seed' && options.seedPerfectOn ? (options.seedPerfectOn(id) ? 1 : 0) : score(hash, id);
-  const calls: { purpose: string; hash: string; exampleIds: string[] }[] = [];
+  const calls: { purpose: string; hash: string; exampleIds: string[]; role: EvaluateInput['role'] }[] = [];
+  const recorded: { stage?: string }[] = [];
   const proposals: ProposeInput[] = [];
   const paid = new Set<string>();
   let spend: Spend = { ...zeroSpend };
@@ -41,10 +43,11 @@ function stubActivities(options: { reflectHasNothing: boolean; seedPerfectOn?: (
   return {
     calls,
     proposals,
+    recorded,
     spent: () => spend,
     activities: {
       evaluateCandidate(input: EvaluateInput): Promise<EvaluationResult> {
-        calls.push({ purpose: input.purpose, hash: input.hash, exampleIds: input.exampleIds });
+        calls.push({ purpose: input.purpose, hash: input.hash, exampleIds: input.exampleIds, role: input.role });
         for (const id of input.exampleIds) {
           if (!paid.has(`${input.hash}|${id}`)) book(1);
           paid.add(`${input.hash}|${id}`);
@@ -68,7 +71,8 @@ function stubActivities(options: { reflectHasNothing: boolean; seedPerfectOn?: (
           spend,
         });
       },
-      recordGeneration(): Promise<{ spend: Spend; spendByModel: Record<string, Spend> }> {
+      recordGeneration(input: { stage?: string }): Promise<{ spend: Spend; spendByModel: Record<string, Spend> }> {
+        recorded.push({ ...(input.stage ? { stage: input.stage } : {}) });
         return Promise.resolve({ spend, spendByModel: {} });
       },
     },
@@ -94,7 +98,8 @@ describe('generation workflow with stub activities', () => {
 
   async function runGeneration(
     stubs: ReturnType<typeof stubActivities>,
-    overrides: Partial<GenerationInput> = {},
+    /** With `stage` (and no `mode`): the input as generations were started before `mode`. */
+    overrides: Partial<GenerationInput> | Partial<LegacyGenerationInput> = {},
   ): Promise<GenerationResult> {
     const taskQueue = `gen-stub-${randomBytes(4).toString('hex')}`;
     const worker = await Worker.create({
@@ -105,7 +110,7 @@ describe('generation workflow with stub activities', () => {
       activities: stubs.activities,
     });
     const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
-    const input: GenerationInput = {
+    const base: Omit<GenerationInput, 'mode'> = {
       runId: `stub-${taskQueue}`,
       generation: 0,
       spec: {
@@ -127,8 +132,9 @@ describe('generation workflow with stub activities', () => {
       budget: {},
       reserveCalls: 0,
       spend: { ...zeroSpend },
-      ...overrides,
     };
+    const input: GenerationInput | LegacyGenerationInput =
+      'stage' in overrides ? { ...base, ...overrides } : { ...base, mode: { kind: 'evolve' }, ...overrides };
     return worker.runUntil(
       client.workflow.execute(generationWorkflow, { workflowId: input.runId, taskQueue, args: [input] }),
     );
@@ -287,6 +293,56 @@ describe('generation workflow with stub activities', () => {
     expect(winners.length).toBeGreaterThan(1);
     expect(result.stats.promoted).toBe(1);
     expect(result.budgetExhausted).toBe(true);
+  });
+
+  describe('input recorded before generations had a mode', () => {
+    const teacher = { hash: 'teacher', model: 'sim-large', program: { samples: 3, temperature: 0.7 } };
+    /** What a generation asked of its activities (activities run concurrently: in a canonical order). */
+    const asked = (stubs: ReturnType<typeof stubActivities>) => ({
+      calls: stubs.calls.map((c) => JSON.stringify(c)).sort(),
+      proposals: stubs.proposals.map(({ runId: _runId, ...proposal }) => JSON.stringify(proposal)).sort(),
+      recorded: stubs.recorded,
+    });
+
+    it('runs a distillation round started with stage, fitness and teacher as one started with the distill mode', async () => {
+      const legacy = stubActivities({ reflectHasNothing: false });
+      const legacyResult = await runGeneration(legacy, {
+        stage: 'distill',
+        fitness: { model: 'sim-small' },
+        teacher,
+      });
+      const current = stubActivities({ reflectHasNothing: false });
+      const currentResult = await runGeneration(current, {
+        mode: { kind: 'distill', fitness: { model: 'sim-small' }, teacher },
+      });
+      // On the student, told apart as distillation's calls and records, proposals reading the teacher.
+      expect(legacy.calls.length).toBeGreaterThan(0);
+      for (const call of legacy.calls) {
+        expect(call.purpose).toMatch(/^distill:(screen|validate)$/);
+        expect(call.role).toEqual({ model: 'sim-small' });
+      }
+      for (const p of legacy.proposals) {
+        expect(p).toMatchObject({ stage: 'distill', fitness: { model: 'sim-small' }, teacher });
+      }
+      expect(legacy.recorded).toEqual([{ stage: 'distill' }]);
+      expect(asked(current)).toEqual(asked(legacy));
+      expect(currentResult).toEqual(legacyResult);
+    });
+
+    it('runs an evolution generation started without mode or stage as one started with the evolve mode', async () => {
+      const legacy = stubActivities({ reflectHasNothing: false });
+      const legacyResult = await runGeneration(legacy, { stage: undefined });
+      const current = stubActivities({ reflectHasNothing: false });
+      const currentResult = await runGeneration(current);
+      for (const call of legacy.calls) {
+        expect(call.purpose).toMatch(/^(screen|validate)$/);
+        expect(call.role).toBe('dev');
+      }
+      for (const p of legacy.proposals) expect(p).not.toHaveProperty('stage');
+      expect(legacy.recorded).toEqual([{}]);
+      expect(asked(current)).toEqual(asked(legacy));
+      expect(currentResult).toEqual(legacyResult);
+    });
   });
 });
 

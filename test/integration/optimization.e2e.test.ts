@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromptevoClient } from '../../client/api.js';
 import { loadTaskFile } from '../../client/task-file.js';
-import type { DistillResult } from '../../core/engine/distill.js';
-import type { RunResult } from '../../workflows/run.js';
 import { cli } from '../support/cli.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
+import type { DistillResult, RunResult } from '../../contracts/index.js';
 
 /**
  * The whole path on the real stack: client → Temporal → worker → model server (simulated

@@ -2,9 +2,9 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.js';
 import { loadTaskFile } from '../../client/task-file.js';
-import type { PreparedRun, ProposalResult } from '../../core/engine/types.js';
 import { createLogger } from '../../platform/logger.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
+import type { PreparedRun, ProposalResult } from '../../contracts/index.js';
 
 /** The propose activity on the real stack: what it does when an operator has nothing to work on. */
 describe('proposing from a parent with no failures', () => {

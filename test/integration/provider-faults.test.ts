@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelServer } from '../../model-server/server/server.js';
-import type { RunResult } from '../../workflows/run.js';
 import { pointAt, simModels, startLocalModelServer, totalRequests } from '../../infra/harness.js';
 import { runExample } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
+import type { RunResult } from '../../contracts/index.js';
 
 /**
  * A provider that fails 5% of requests with 5xx, leaves 2% hanging and cuts 1% of replies short:

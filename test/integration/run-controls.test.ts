@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { PromptevoClient } from '../../client/api.js';
-import { extendBudgetUpdate, pauseSignal, resumeSignal, stopSignal, type RunStatusView } from '../../workflows/run.js';
 import { startExampleRun } from '../support/runs.js';
 import { useWorkerStack } from '../support/stack.js';
+import {
+  extendBudgetUpdate,
+  pauseSignal,
+  resumeSignal,
+  stopSignal,
+  type RunStatusView,
+} from '../../contracts/index.js';
 
 async function waitForStatus(
   client: PromptevoClient,

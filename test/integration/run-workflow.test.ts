@@ -5,22 +5,24 @@ import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } fr
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunInput } from '../../core/engine/types.js';
 import type { SearchSpec } from '../../core/task/search-spec.js';
 import { parseTaskSpec } from '../../core/task/spec.js';
+import { optimizationRun } from '../../workflows/run.js';
+import { validTaskYaml } from '../unit/core/fixtures.js';
+import { runStubs, stubsByRun, type RunStubs } from '../support/run-stubs.js';
 import {
+  type RunInput,
   extendBudgetUpdate,
-  optimizationRun,
   pauseSignal,
   resumeSignal,
   statusQuery,
   stopSignal,
   type RunResult,
   type RunStatusView,
-} from '../../workflows/run.js';
-import { generationWorkflowId, runWorkflowId, SA } from '../../workflows/search-attributes.js';
-import { validTaskYaml } from '../unit/core/fixtures.js';
-import { runStubs, stubsByRun, type RunStubs } from '../support/run-stubs.js';
+  generationWorkflowId,
+  runWorkflowId,
+  SA,
+} from '../../contracts/index.js';
 
 /**
  * The run workflow's controls with stub activities (test/support/run-stubs.ts): pause, resume, stop,

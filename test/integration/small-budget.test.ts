@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../workflows/run.js';
 import { runExample } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
+import type { RunResult } from '../../contracts/index.js';
 
 /**
  * A small budget is spent where it counts: the ticket-routing example with 400 calls (90

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Activities } from '../../activities/index.js';
-import type { EvaluateInput } from '../../activities/evaluate.js';
-import type { ProposeInput } from '../../activities/propose.js';
-import type { ProgramScore } from '../../core/engine/distill.js';
-import {
-  zeroSpend,
-  type EvaluationResult,
-  type PreparedRun,
-  type ProposalResult,
-  type RunStatus,
-  type Spend,
-} from '../../core/engine/types.js';
-import type { RunResult } from '../../workflows/run.js';
+import { zeroSpend, type Spend } from '../../core/engine/types.js';
+import type {
+  EvaluateInput,
+  ProposeInput,
+  ProgramScore,
+  EvaluationResult,
+  PreparedRun,
+  ProposalResult,
+  RunStatus,
+  RunResult,
+} from '../../contracts/index.js';
 
 /**
  * Stub activities for the run workflow and its generations, over a toy fitness: no database, no

@@ -1,8 +1,8 @@
 import { PromptevoClient, type StartRunOptions } from '../../client/api.js';
 import { loadTaskFile } from '../../client/task-file.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
-import type { RunResult } from '../../workflows/run.js';
 import type { TestStack } from './stack.js';
+import type { RunResult } from '../../contracts/index.js';
 
 /** Starts the example task (optionally adjusted) on a test stack and returns the run id. */
 export async function startExampleRun(

@@ -1,0 +1,43 @@
+import type { CallProgram } from '../core/engine/distill.js';
+import type { OperatorName } from '../core/task/search-spec.js';
+import type { ProgramRef } from './distill.js';
+import type { StoredPurpose } from './purposes.js';
+import type { FitnessModel, Stage } from './values.js';
+
+/**
+ * Inputs of the activities the engine schedules most. They are recorded in histories and read by
+ * workers of any version, so their shapes only grow.
+ */
+
+/** A model by its role in the task, or by name (`production` and `model` both name one). */
+export type ModelRole = 'dev' | 'meta' | 'teacher' | 'student' | { production: string } | { model: string };
+
+export interface EvaluateInput {
+  runId: string;
+  generation: number;
+  hash: string;
+  role: ModelRole;
+  exampleIds: string[];
+  /** Recorded with the spend, in the stored format (`encodePurpose`). */
+  purpose: StoredPurpose;
+  /** Several samples per input and a majority vote instead of one greedy call. */
+  program?: CallProgram;
+}
+
+export interface ProposeInput {
+  runId: string;
+  generation: number;
+  operator: OperatorName;
+  parentHashes: string[];
+  /** Seeds the operator's own choices and the meta call, so a retry proposes the same child. */
+  seed: number;
+  /**
+   * The generation's screening minibatch: failures on these come first in what the meta model is
+   * shown, since beating the parent there is what the child is screened on.
+   */
+  focusIds?: string[];
+  /** Distillation: failures are the student's and demos come from the teacher's traces. */
+  stage?: Stage;
+  fitness?: FitnessModel;
+  teacher?: ProgramRef;
+}
