@@ -1,8 +1,9 @@
 import { type ActivityDeps } from './deps.js';
-import { createDistillActivities } from './distill.js';
+import { createDistillActivities } from './distill-activities.js';
 import { createDoctorActivities } from './doctor.js';
 import { createEvaluateActivity } from './evaluate.js';
 import { ModelGateway } from './model-gateway.js';
+import { createProgramSummaryActivities } from './program-summaries.js';
 import { createProposeActivity } from './propose.js';
 import { createRunLifecycleActivities } from './run-lifecycle.js';
 import { RunStore } from '../storage/run-store.js';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDoctorActivities(deps, policy),
     ...createTaskCheckActivities(deps, policy),
     ...createRunLifecycleActivities(deps, store, policy),
+    ...createProgramSummaryActivities(deps, store),
     ...createDistillActivities(deps, store),
     evaluateCandidate: createEvaluateActivity(deps, store, gateway),
     proposeCandidate: createProposeActivity(deps, store, gateway),

@@ -1,7 +1,7 @@
-import { programLabel } from '../core/engine/distill.js';
 import { genomeHash, type Demo } from '../core/genome/genome.js';
 import type { OperatorContext, ShownExample } from '../core/operators/operator.js';
 import { operatorFromName } from '../core/operators/registry.js';
+import { programLabel } from '../core/program/program.js';
 import { Rng } from '../core/rng.js';
 import type { OperatorName } from '../core/task/search-spec.js';
 import { candidateHashes, commonAncestor, insertCandidate, loadGenome } from '../storage/candidates.js';

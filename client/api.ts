@@ -13,7 +13,7 @@ import type { WorkerCheckReport } from '../activities/doctor.js';
 import { endpointsUsed, type EndpointCheck } from '../activities/preflight.js';
 import { type Config } from '../platform/config.js';
 import { distillWorkflow, doctorWorkflow, endpointCheckWorkflow, optimizationRun } from '../workflows/index.js';
-import { DistillConfigError, resolveDistillConfig, type DistillOverrides } from '../core/engine/distill.js';
+import { DistillConfigError, resolveDistillConfig, type DistillOverrides } from '../core/engine/distill-plan.js';
 import type { Budget } from '../core/engine/types.js';
 import type { Db } from '../platform/db.js';
 import { candidateExists } from '../storage/candidates.js';

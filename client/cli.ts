@@ -9,7 +9,7 @@ import { watchRun } from './watch.js';
 import { scaffoldTask } from './init.js';
 import { renderRunReport } from './report/render-html.js';
 import { formatDetails, formatDistill, formatList, formatResult, formatStatus } from './format.js';
-import type { DistillOverrides } from '../core/engine/distill.js';
+import type { DistillOverrides } from '../core/engine/distill-plan.js';
 
 function print(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);

@@ -87,3 +87,18 @@ export {
   type LabelMove,
   type LabelMoveCheck,
 } from './registry/label-move.js';
+
+export { programLabel, samplingOf, type CallProgram, type Program } from './program/program.js';
+export { programRequests, expectJson, type ProgramRequest } from './program/request.js';
+export { majorityVote, combineSamples, type ProgramAnswer, type SampleReply } from './program/vote.js';
+export { encodeAnswer, traceFromAnswer } from './program/stored-answer.js';
+export {
+  answerWithProgram,
+  scoreAnswer,
+  runOnExample,
+  type AnswerOptions,
+  type ExampleResult,
+  type OutputParser,
+  type ProgramCall,
+  type ScoreOptions,
+} from './program/run.js';

@@ -1,4 +1,5 @@
 import type { Demo } from '../core/genome/genome.js';
+import { traceFromAnswer } from '../core/program/stored-answer.js';
 import type { Db } from '../platform/db.js';
 
 type Trace = Extract<Demo, { kind: 'trace' }>;
@@ -64,7 +65,8 @@ export async function insertEvaluation(db: Db, e: NewEvaluation): Promise<void> 
 
 /**
  * A program's passing answers (with reasoning where it gave some) on the given examples, as
- * trace demos: the teacher's traces in distillation, a parent's in bootstrap.
+ * trace demos: the teacher's traces in distillation, a parent's in bootstrap. `model` is the
+ * program's label (`programLabel`); answers are read back as the program runner stored them.
  */
 export async function passingTraces(
   db: Db,
@@ -85,12 +87,7 @@ export async function passingTraces(
       ORDER BY v.example_id`,
     [runId, hash, model, ids],
   );
-  return rows.map((r) => {
-    const { reasoning, ...outputs } = r.output;
-    const trace: Trace = { kind: 'trace', inputs: r.inputs, outputs, sourceExampleId: r.example_id };
-    if (typeof reasoning === 'string' && reasoning.trim() !== '') trace.reasoning = reasoning;
-    return trace;
-  });
+  return rows.map((r) => traceFromAnswer(r.example_id, r.inputs, r.output));
 }
 
 /** A failure on a train example, with what the rival made of the same example. */

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectJson } from '../../activities/evaluate.js';
+import { expectJson } from '../../core/program/request.js';
 import { ModelGateway, requestKey, type ModelCallRequest } from '../../activities/model-gateway.js';
 import { DEFAULT_MAX_RETRIES } from '../../activities/provider-errors.js';
 import type { ModelSpec } from '../../core/task/model-spec.js';

@@ -4,10 +4,8 @@ import {
   absoluteBudget,
   chooseTraceDemos,
   DistillConfigError,
-  majorityVote,
-  programLabel,
   resolveDistillConfig,
-} from '../../../core/engine/distill.js';
+} from '../../../core/engine/distill-plan.js';
 import { Rng } from '../../../core/rng.js';
 import { validTaskYaml } from '../core/fixtures.js';
 
@@ -60,19 +58,6 @@ describe('resolveDistillConfig', () => {
 });
 
 describe('distillation helpers', () => {
-  it('labels voted programs apart from single calls', () => {
-    expect(programLabel('m')).toBe('m');
-    expect(programLabel('m', { samples: 1, temperature: 0.7 })).toBe('m');
-    expect(programLabel('m', { samples: 5, temperature: 0.7 })).toBe('m:vote5@t0.7');
-  });
-
-  it('votes by content, ties going to the answer seen first', () => {
-    expect(majorityVote([{ a: 1 }, { a: 2 }, { a: 2 }])).toEqual({ a: 2 });
-    expect(majorityVote([{ a: 1, b: 2 }, { b: 2, a: 1 }, { a: 3 }])).toEqual({ a: 1, b: 2 });
-    expect(majorityVote([{ a: 'x' }, { a: 'y' }])).toEqual({ a: 'x' });
-    expect(majorityVote([])).toBeUndefined();
-  });
-
   it('spreads the chosen demos over the distinct answers, deterministically for a seed', () => {
     const pool = [
       ...Array.from({ length: 10 }, (_, i) => ({ id: `b${i}`, outputs: { label: 'billing' } })),

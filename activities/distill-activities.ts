@@ -1,19 +1,18 @@
-import { chooseTraceDemos, programLabel, type DistillConfig } from '../core/engine/distill.js';
+import { chooseTraceDemos, type DistillConfig } from '../core/engine/distill-plan.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { genomeHash, normalizeGenome, type Genome } from '../core/genome/genome.js';
+import { programLabel } from '../core/program/program.js';
 import { Rng } from '../core/rng.js';
 import { insertCandidate, loadGenome } from '../storage/candidates.js';
 import { finishDistillation, startDistillation } from '../storage/distillations.js';
 import { splitIds } from '../storage/examples.js';
-import { passingTraces, summarizeEvaluations } from '../storage/evaluations.js';
-import { storeProgramScore } from '../storage/program-scores.js';
+import { passingTraces } from '../storage/evaluations.js';
 import type { RunStore } from '../storage/run-store.js';
 import { readRunSpend } from '../storage/spend.js';
 import type { ActivityDeps } from './deps.js';
-import { costOf } from './model-gateway.js';
-import type { ProgramRef, ProgramScore, ProgramScorePurpose, Spend } from '../contracts/index.js';
+import type { ProgramRef, Spend } from '../contracts/index.js';
 
-/** Production scoring and distillation: summaries of programs on a split, and the student's seed. */
+/** Distillation's own steps: its start and the teacher's program, the student's seed, its end. */
 export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
   /** Stores a candidate made by distillation (content-addressed, so a retry is harmless). */
   async function storeCandidate(
@@ -39,46 +38,6 @@ export function createDistillActivities({ db }: ActivityDeps, store: RunStore) {
   }
 
   return {
-    /**
-     * Accuracy, tokens and latency per call and cost per 1,000 calls of each program on the given
-     * examples, from its stored evaluations; stored in `program_scores` and returned.
-     */
-    async summarizePrograms(input: {
-      runId: string;
-      purpose: ProgramScorePurpose;
-      split: string;
-      exampleIds: string[];
-      programs: ProgramRef[];
-    }): Promise<ProgramScore[]> {
-      const spec = await store.spec(input.runId);
-      const out: ProgramScore[] = [];
-      for (const ref of input.programs) {
-        const endpoint = spec.models[ref.model];
-        if (!endpoint) throw new Error(`model "${ref.model}" is not defined in the task's models`);
-        const label = programLabel(ref.model, ref.program);
-        const r = await summarizeEvaluations(db, input.runId, ref.hash, label, input.exampleIds);
-        const examples = r.examples;
-        if (examples === 0) continue;
-        const prompt = r.promptTokens ?? 0;
-        const completion = r.completionTokens ?? 0;
-        const score: ProgramScore = {
-          hash: ref.hash,
-          model: label,
-          split: input.split,
-          examples,
-          accuracy: r.accuracy ?? 0,
-          promptTokensPerCall: prompt,
-          completionTokensPerCall: completion,
-          latencyMsMean: r.latencyMs ?? 0,
-          latencyMsP95: r.latencyMsP95 ?? 0,
-          costPer1kUsd: 1000 * costOf(endpoint, prompt, completion),
-        };
-        await storeProgramScore(db, input.runId, input.purpose, score);
-        out.push(score);
-      }
-      return out;
-    },
-
     /**
      * Starts (or restarts) a distillation: records it, reads the splits and the run's spend so far,
      * and makes the teacher's program (its winner, thinking before answering when asked).
