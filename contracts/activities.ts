@@ -1,4 +1,4 @@
-import type { CallProgram } from '../core/engine/distill.js';
+import type { CallProgram } from '../core/program/program.js';
 import type { OperatorName } from '../core/task/search-spec.js';
 import type { ProgramRef } from './distill.js';
 import type { StoredPurpose } from './purposes.js';

@@ -1,4 +1,5 @@
-import type { CallProgram, DistillConfig } from '../core/engine/distill.js';
+import type { DistillConfig } from '../core/engine/distill-plan.js';
+import type { CallProgram } from '../core/program/program.js';
 import type { Budget, Spend } from './values.js';
 
 /** The distillation workflow (`distillWorkflow`, id `run-<runId>-distill`): input and result. */

@@ -22,7 +22,8 @@ import {
   type Spend,
 } from '../contracts/index.js';
 import { budgetExhausted, waveFits } from '../core/engine/budget-gate.js';
-import { absoluteBudget, type CallProgram } from '../core/engine/distill.js';
+import { absoluteBudget } from '../core/engine/distill-plan.js';
+import type { CallProgram } from '../core/program/program.js';
 import type { OperatorCredit } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
 import { evaluateInBatches } from './evaluate-batches.js';

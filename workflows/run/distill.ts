@@ -6,7 +6,7 @@ import {
   type DistillResult,
   type ScoredProgram,
 } from '../../contracts/index.js';
-import { resolveDistillConfig } from '../../core/engine/distill.js';
+import { resolveDistillConfig } from '../../core/engine/distill-plan.js';
 import { distillWorkflow } from '../distill.js';
 import type { Run } from './state.js';
 
