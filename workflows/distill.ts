@@ -7,6 +7,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
+  ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   distillRoundWorkflowId,
   encodePurpose,
   maxSpend,
@@ -26,11 +27,12 @@ import { absoluteBudget, type CallProgram } from '../core/engine/distill.js';
 import type { OperatorCredit } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
 import { evaluateInBatches } from './evaluate-batches.js';
+import { activityWindow } from './fan-out.js';
 import { generationWorkflow } from './generation.js';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
 
@@ -47,6 +49,7 @@ const acts = proxyActivities<Activities>({
  */
 export async function distillWorkflow(input: DistillInput): Promise<DistillResult> {
   const { runId, config } = input;
+  const window = activityWindow();
   const phase = (name: DistillPhase, details: string): void => {
     setCurrentDetails(details);
     upsertSearchAttributes([{ key: SA.runId, value: runId }, phaseAttribute(name)]);
@@ -79,6 +82,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
     if (ids.length === 0 || !waveFits(budget, spend, ids.length * callsPerExample)) return undefined;
     const result = await evaluateInBatches(
       acts,
+      window,
       {
         runId,
         generation: 0,
