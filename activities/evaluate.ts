@@ -1,3 +1,4 @@
+import { heartbeat } from '@temporalio/activity';
 import { majorityVote, programLabel } from '../core/engine/distill.js';
 import { parseModelOutput, type ParsedOutput } from '../core/genome/parse-output.js';
 import { renderTaskMessages, resolveDemos, responseFormatForGenome } from '../core/genome/render.js';
@@ -9,7 +10,6 @@ import { insertEvaluation, storedScores } from '../storage/evaluations.js';
 import type { RunStore } from '../storage/run-store.js';
 import { readRunSpend } from '../storage/spend.js';
 import { mapBounded } from './concurrency.js';
-import { heartbeat } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 import { externalScorer } from './metric-scorer.js';
 import type { ModelCallResult, ModelGateway } from './model-gateway.js';

@@ -1,6 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { heartbeat, heartbeatWhileRunning } from '../../../activities/heartbeat.js';
+import { heartbeat } from '@temporalio/activity';
+import { heartbeatWhileRunning } from '../../../activities/heartbeat.js';
 import { ACTIVITY_HEARTBEAT_TIMEOUT_MS, HEARTBEAT_EVERY_MS } from '../../../contracts/index.js';
 
 describe('heartbeatWhileRunning', () => {
