@@ -1,12 +1,43 @@
 import { heartbeat } from '@temporalio/activity';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { HEARTBEAT_EVERY_MS } from '../contracts/index.js';
 
 /**
- * Heartbeats every few seconds while `task` runs, so an activity waiting on a rate limit or a slow
- * model is not mistaken for a dead one, while a worker that really died is noticed within the
- * heartbeat timeout.
+ * The worker's activity interceptor: every activity heartbeats from a timer every
+ * HEARTBEAT_EVERY_MS for as long as it runs — also while one model call takes 30 s or a rate
+ * limit holds it — so a healthy activity is never timed out, and one on a killed worker is retried
+ * once the heartbeat timeout passes without a beat. The timer resends the details of the
+ * activity's own last `heartbeat(details)` (its progress, shown in the UI), so activities keep
+ * using the SDK's `heartbeat` and need not know about the timer.
+ */
+export const heartbeatWhileRunning: ActivityInterceptorsFactory = (ctx) => {
+  const send = ctx.heartbeat;
+  let progress: unknown;
+  // The SDK's heartbeat() calls the context's own function: record what the activity reports.
+  (ctx as { heartbeat: (details?: unknown) => void }).heartbeat = (details) => {
+    progress = details;
+    send(details);
+  };
+  return {
+    inbound: {
+      async execute(input, next) {
+        const beat = setInterval(() => send(progress), HEARTBEAT_EVERY_MS);
+        try {
+          return await next(input);
+        } finally {
+          clearInterval(beat);
+        }
+      },
+    },
+  };
+};
+
+/**
+ * Heartbeats every HEARTBEAT_EVERY_MS while `task` runs, for code that runs an activity without
+ * the worker's interceptor (benchmarks, tests).
  */
 export async function withHeartbeat<T>(task: () => Promise<T>, details: () => unknown = () => undefined): Promise<T> {
-  const beat = setInterval(() => heartbeat(details()), 5_000);
+  const beat = setInterval(() => heartbeat(details()), HEARTBEAT_EVERY_MS);
   try {
     return await task();
   } finally {

@@ -5,6 +5,15 @@ import type { StoredPurpose } from './purposes.js';
 import type { FitnessModel, Stage } from './values.js';
 
 /**
+ * Heartbeat timeout of every activity the engine schedules: an activity whose worker died is
+ * retried once this long has passed without a heartbeat. Workers heartbeat every
+ * HEARTBEAT_EVERY_MS from a timer, so a healthy activity would have to miss four beats in a row.
+ */
+export const ACTIVITY_HEARTBEAT_TIMEOUT_MS = 10_000;
+/** How often a running activity heartbeats, and how often its worker passes that on to the server. */
+export const HEARTBEAT_EVERY_MS = 2_000;
+
+/**
  * Inputs of the activities the engine schedules most. They are recorded in histories and read by
  * workers of any version, so their shapes only grow.
  */

@@ -27,7 +27,8 @@ export const configSchema = z.object({
     .default('public'),
   MODEL_SERVER_URL: url('http://127.0.0.1:8787/v1').default('http://127.0.0.1:8787/v1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  WORKER_MAX_ACTIVITIES: positiveInt.default(32),
+  /** Activity slots per worker process; why 8: docs/ARCHITECTURE.md, "Spreading work over workers". */
+  WORKER_MAX_ACTIVITIES: positiveInt.default(8),
   WORKER_MAX_WORKFLOWS: positiveInt.default(64),
   /**
    * PostgreSQL connections per worker process. Activities hold one only for a query, so a few

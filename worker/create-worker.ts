@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { type Logger } from 'pino';
 import { createActivities } from '../activities/index.js';
+import { heartbeatWhileRunning } from '../activities/heartbeat.js';
+import { HEARTBEAT_EVERY_MS } from '../contracts/index.js';
 import { type Config } from '../platform/config.js';
 import { type Db } from '../platform/db.js';
 
@@ -59,6 +61,10 @@ export async function createPromptevoWorker(options: PromptevoWorkerOptions): Pr
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions }),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_WORKFLOWS,
+    // Every activity heartbeats from a timer, and the SDK passes beats on at this pace rather than
+    // at 80% of the heartbeat timeout, so a slow beat never comes close to timing a healthy one out.
+    interceptors: { activity: [heartbeatWhileRunning] },
+    maxHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS,
     // On SIGTERM: activities get this long to finish, then are cancelled; their model calls abort
     // (the gateway passes the cancellation signal to every request and wait) and Temporal retries
     // them on another worker. Past the force time the worker gives up waiting altogether.

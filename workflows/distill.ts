@@ -7,6 +7,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
+  ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   distillRoundWorkflowId,
   encodePurpose,
   maxSpend,
@@ -27,11 +28,12 @@ import type { CallProgram } from '../core/program/program.js';
 import type { OperatorCredit } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
 import { evaluateInBatches } from './evaluate-batches.js';
+import { activityWindow } from './fan-out.js';
 import { generationWorkflow } from './generation.js';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
 
@@ -48,6 +50,7 @@ const acts = proxyActivities<Activities>({
  */
 export async function distillWorkflow(input: DistillInput): Promise<DistillResult> {
   const { runId, config } = input;
+  const window = activityWindow();
   const phase = (name: DistillPhase, details: string): void => {
     setCurrentDetails(details);
     upsertSearchAttributes([{ key: SA.runId, value: runId }, phaseAttribute(name)]);
@@ -80,6 +83,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
     if (ids.length === 0 || !waveFits(budget, spend, ids.length * callsPerExample)) return undefined;
     const result = await evaluateInBatches(
       acts,
+      window,
       {
         runId,
         generation: 0,

@@ -2,6 +2,7 @@ import type { ActivityInterfaceFor } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { maxSpend, zeroSpend, type EvaluateInput, type EvaluationResult, type Spend } from '../contracts/index.js';
 import { chunk, EVAL_BATCH } from '../core/engine/plan.js';
+import type { ActivityWindow } from './fan-out.js';
 
 /** Told when each batch is scheduled and when it is back (a generation's `progress` query counts them). */
 export interface BatchObserver {
@@ -11,10 +12,12 @@ export interface BatchObserver {
 
 /**
  * Scores one program on `exampleIds` as parallel `evaluateCandidate` activities of EVAL_BATCH
- * examples each; returns the scores in the order of `exampleIds` and the run's spend afterwards.
+ * examples each, at most as many pending as `window` allows (shared with the workflow's other
+ * fan-outs); returns the scores in the order of `exampleIds` and the run's spend afterwards.
  */
 export async function evaluateInBatches(
   acts: Pick<ActivityInterfaceFor<Activities>, 'evaluateCandidate'>,
+  window: ActivityWindow,
   input: Omit<EvaluateInput, 'exampleIds'>,
   exampleIds: string[],
   summary: (batch: number, batches: number) => string,
@@ -23,9 +26,9 @@ export async function evaluateInBatches(
   const parts = await Promise.all(
     chunk(exampleIds, EVAL_BATCH).map(async (ids, i, all) => {
       observer?.scheduled(ids);
-      const result = await acts.evaluateCandidate.executeWithOptions({ summary: summary(i, all.length) }, [
-        { ...input, exampleIds: ids },
-      ]);
+      const result = await window.run(() =>
+        acts.evaluateCandidate.executeWithOptions({ summary: summary(i, all.length) }, [{ ...input, exampleIds: ids }]),
+      );
       observer?.finished(ids, result);
       return result;
     }),

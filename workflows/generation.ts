@@ -8,6 +8,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
+  ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   decodeGenerationInput,
   encodePurpose,
   maxSpend,
@@ -43,11 +44,12 @@ import { creditAfterScreen } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
 import type { OperatorName } from '../core/task/search-spec.js';
 import { evaluateInBatches } from './evaluate-batches.js';
+import { activityWindow } from './fan-out.js';
 import { emptyStats, generationStats } from './generation-stats.js';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
 
@@ -71,6 +73,8 @@ const MINIBATCH_ROUNDS = 3;
  */
 export async function generationWorkflow(started: GenerationInput | LegacyGenerationInput): Promise<GenerationResult> {
   const input = decodeInput(started);
+  // Every activity of this generation goes through one window: a few hundred pending at most.
+  const window = activityWindow();
   const { runId, generation, spec, valIds, mode } = input;
   const search = spec.search;
   const rng = Rng.fromState(input.rngState);
@@ -295,19 +299,21 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   }
 
   function propose(plan: ChildPlan, minibatch: string[]): Promise<ProposalResult> {
-    return acts.proposeCandidate.executeWithOptions(
-      { summary: `${plan.operator} of ${plan.parents.map(short).join(' + ')}` },
-      [
-        {
-          runId,
-          generation,
-          operator: plan.operator,
-          parentHashes: plan.parents,
-          seed: plan.seed,
-          focusIds: minibatch,
-          ...distill,
-        },
-      ],
+    return window.run(() =>
+      acts.proposeCandidate.executeWithOptions(
+        { summary: `${plan.operator} of ${plan.parents.map(short).join(' + ')}` },
+        [
+          {
+            runId,
+            generation,
+            operator: plan.operator,
+            parentHashes: plan.parents,
+            seed: plan.seed,
+            focusIds: minibatch,
+            ...distill,
+          },
+        ],
+      ),
     );
   }
 
@@ -334,9 +340,11 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
     summary: string,
   ): Promise<EvaluationResult> {
     progress.evaluationsTotal += ids.length;
-    const result = await acts.evaluateCandidate.executeWithOptions({ summary }, [
-      { runId, generation, hash, role, exampleIds: ids, purpose: encodePurpose({ stage, name: purpose }) },
-    ]);
+    const result = await window.run(() =>
+      acts.evaluateCandidate.executeWithOptions({ summary }, [
+        { runId, generation, hash, role, exampleIds: ids, purpose: encodePurpose({ stage, name: purpose }) },
+      ]),
+    );
     progress.evaluationsDone += ids.length;
     spend = maxSpend(spend, result.spend);
     return result;
@@ -352,6 +360,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
       hashes.map(async (hash) => {
         const { scores, spend: after } = await evaluateInBatches(
           acts,
+          window,
           { runId, generation, hash, role, purpose: encodePurpose({ stage, name: 'validate' }) },
           valIds,
           (i, n) => `validate ${short(hash)}: batch ${i + 1}/${n}`,

@@ -48,6 +48,7 @@ export async function scoreFinalists(run: Run): Promise<Finalists> {
     if (reserved || waveFits(state.budget, state.spend, prepared.testIds.length)) {
       const evaluated = await evaluateInBatches(
         acts,
+        run.window,
         {
           runId,
           generation: state.generation,

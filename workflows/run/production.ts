@@ -26,6 +26,7 @@ export async function scoreOnProduction(run: Run, programs: ScoredProgram[]): Pr
       programs.map(({ hash }) =>
         evaluateInBatches(
           acts,
+          run.window,
           {
             runId,
             generation: state.generation,

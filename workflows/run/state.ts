@@ -17,6 +17,7 @@ import {
 } from '../../contracts/index.js';
 import { createBudget, extend } from '../../core/budget.js';
 import { Rng } from '../../core/rng.js';
+import { activityWindow, type ActivityWindow } from '../fan-out.js';
 
 /** One run in progress: its input, its state (carried across continue-as-new) and how it shows itself. */
 export interface Run {
@@ -24,6 +25,8 @@ export interface Run {
   state: RunState;
   /** The budget ran out somewhere: the result's status says `budget_exhausted`. */
   exhausted: boolean;
+  /** Bounds the run's own fan-outs (finalists and production scoring). */
+  window: ActivityWindow;
   /** Moves to `phase`, says what the run does in the UI, and publishes its search attributes and memo. */
   enter(phase: RunPhase, details: string): void;
   /** Publishes search attributes and memo for the current state. */
@@ -36,6 +39,7 @@ export interface Run {
  */
 export function openRun(input: RunInput, carried?: RunState): Run {
   const state = carried ?? initialState(input);
+  const window = activityWindow();
   installHandlers(input, state);
   const publish = (): void => {
     const best = state.population[0];
@@ -53,6 +57,7 @@ export function openRun(input: RunInput, carried?: RunState): Run {
     input,
     state,
     exhausted: state.budgetExhausted ?? false,
+    window,
     publish,
     enter(phase, details) {
       state.phase = phase;

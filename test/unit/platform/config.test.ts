@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...noFile });
     expect(config.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
     expect(config.DATABASE_URL).toMatch(/^postgres:\/\//);
-    expect(config.WORKER_MAX_ACTIVITIES).toBe(32);
+    expect(config.WORKER_MAX_ACTIVITIES).toBe(8);
   });
 
   it('names the variable, the bad value and what is expected, in one line', () => {
