@@ -6,6 +6,7 @@ import type { ChatMessage } from '../core/chat.js';
 import { canonicalJson, sha256Hex } from '../core/hash.js';
 import type { TaskPolicy } from '../core/policy/types.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
+import type { SampleReply } from '../core/program/vote.js';
 import { type Db } from '../platform/db.js';
 import { bookAttempt, bookCacheHit, type LedgerEntry } from '../storage/ledger.js';
 import { cachedResponse } from '../storage/response-cache.js';
@@ -42,20 +43,8 @@ export interface ModelCallRequest {
   signal?: AbortSignal;
 }
 
-export interface ModelCallResult {
-  content: string;
-  promptTokens: number;
-  completionTokens: number;
-  latencyMs: number;
-  costUsd: number;
-  /** True when the answer came from the response cache instead of the provider. */
-  cached: boolean;
-  /**
-   * Set when the reply was still cut off or malformed after every retry: it is returned as the
-   * model's answer (and scored), booked as `malformed`, and never cached.
-   */
-  malformed?: string;
-}
+/** A model's reply as a program reads it (`core/program`): text, cost, and whether it was cached or malformed. */
+export type ModelCallResult = SampleReply;
 
 /** The part of a request that decides the answer; its hash keys the response cache. */
 function canonicalRequest(req: ModelCallRequest): Record<string, unknown> {

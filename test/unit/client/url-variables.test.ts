@@ -72,11 +72,11 @@ describe('URL variables, expanded by the submitting client', () => {
     expect(problemsOf(() => parse(yamlWith('"${1X}"'), {}))).toMatch(/"\$\{1X\}" is not a variable a URL may use/);
     expect(problemsOf(() => parse(yamlWith('"${A:-${B}}"'), {}))).toMatch(/is not a variable a URL may use/);
     expect(problemsOf(() => parse(yamlWith('"${A:?x}"'), {}))).toMatch(/is not a variable a URL may use/);
-    const env = { OPENAI_API_KEY: 'sk-abcdefghijklmnopqrstuvwx', PROMPTEVO_KEY_LOCAL: 'k' };
+    const env = { OPENAI_API_KEY: 'placeholder-credential-value', PROMPTEVO_KEY_LOCAL: 'k' };
     for (const name of ['OPENAI_API_KEY', 'PROMPTEVO_KEY_LOCAL']) {
       const message = problemsOf(() => parse(yamlWith(`https://api.example.com/v1/\${${name}}`), env));
       expect(message).toMatch(new RegExp(`\\$\\{${name}\\} is named like a credential`));
-      expect(message).not.toContain('sk-abcdef');
+      expect(message).not.toContain('placeholder-credential');
     }
   });
 
