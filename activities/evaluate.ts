@@ -55,31 +55,26 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
         metric: metricFromSpec(spec.metric, spec.signature),
         scorer: externalScorer({ runId, generation: input.generation, spec, taskFile, gateway }),
       });
-      const beat = setInterval(() => heartbeat({ done: scores.size, total: exampleIds.length }), 5_000);
-      try {
-        await mapBounded(todo, endpoint.maxConcurrency, async (exampleId) => {
-          const { output, raw, result, reply } = await runExample(examples.get(exampleId)!);
-          await insertEvaluation(db, {
-            runId,
-            hash,
-            model: label,
-            exampleId,
-            output,
-            raw,
-            score: result.score,
-            feedback: result.feedback ?? null,
-            promptTokens: reply.promptTokens,
-            completionTokens: reply.completionTokens,
-            latencyMs: reply.latencyMs,
-            cached: reply.cached,
-            costUsd: reply.costUsd,
-          });
-          scores.set(exampleId, result.score);
-          heartbeat({ done: scores.size, total: exampleIds.length });
+      await mapBounded(todo, endpoint.maxConcurrency, async (exampleId) => {
+        const { output, raw, result, reply } = await runExample(examples.get(exampleId)!);
+        await insertEvaluation(db, {
+          runId,
+          hash,
+          model: label,
+          exampleId,
+          output,
+          raw,
+          score: result.score,
+          feedback: result.feedback ?? null,
+          promptTokens: reply.promptTokens,
+          completionTokens: reply.completionTokens,
+          latencyMs: reply.latencyMs,
+          cached: reply.cached,
+          costUsd: reply.costUsd,
         });
-      } finally {
-        clearInterval(beat);
-      }
+        scores.set(exampleId, result.score);
+        heartbeat({ done: scores.size, total: exampleIds.length });
+      });
     }
     const ordered = exampleIds.map((id) => round(scores.get(id) ?? 0));
     return {

@@ -1,4 +1,3 @@
-import { heartbeat } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { HEARTBEAT_EVERY_MS } from '../contracts/index.js';
 
@@ -31,16 +30,3 @@ export const heartbeatWhileRunning: ActivityInterceptorsFactory = (ctx) => {
     },
   };
 };
-
-/**
- * Heartbeats every HEARTBEAT_EVERY_MS while `task` runs, for code that runs an activity without
- * the worker's interceptor (benchmarks, tests).
- */
-export async function withHeartbeat<T>(task: () => Promise<T>, details: () => unknown = () => undefined): Promise<T> {
-  const beat = setInterval(() => heartbeat(details()), HEARTBEAT_EVERY_MS);
-  try {
-    return await task();
-  } finally {
-    clearInterval(beat);
-  }
-}

@@ -23,8 +23,6 @@ import {
 import { SharedRateLimiter } from './rate-limiter.js';
 import { apiKeyFor } from './task-policy.js';
 
-export { backoffMs, classifyProviderError, retryAfterMs } from './provider-errors.js';
-
 export interface ModelCallRequest {
   runId: string;
   generation: number;

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import OpenAI, { APIError } from 'openai';
-import type { MetricSpec } from '../core/task/metric-spec.js';
+import { leafMetrics } from '../core/policy/check-spec.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
 import type { TaskPolicy } from '../core/policy/types.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
@@ -12,13 +12,9 @@ export function modelsUsed(spec: TaskSpec): string[] {
   for (const name of [spec.roles.teacher, spec.roles.student, spec.distill?.teacher, spec.distill?.student]) {
     if (name) used.add(name);
   }
-  const judges = (metric: MetricSpec): string[] =>
-    metric.kind === 'weighted'
-      ? metric.metrics.flatMap((m) => judges(m.metric))
-      : metric.kind === 'llm_judge'
-        ? [metric.model ?? spec.roles.meta]
-        : [];
-  for (const name of judges(spec.metric)) used.add(name);
+  for (const { metric } of leafMetrics(spec.metric)) {
+    if (metric.kind === 'llm_judge') used.add(metric.model ?? spec.roles.meta);
+  }
   return [...used].filter((name) => name in spec.models);
 }
 

@@ -9,7 +9,6 @@ import { splitIds } from '../storage/examples.js';
 import { passingTraces, trainFailures } from '../storage/evaluations.js';
 import type { RunStore } from '../storage/run-store.js';
 import { readRunSpend } from '../storage/spend.js';
-import { withHeartbeat } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 import type { ModelGateway } from './model-gateway.js';
 import { isContextLengthFailure } from './provider-errors.js';
@@ -21,7 +20,7 @@ import { encodePurpose, type ProposalResult, type ProposeInput } from '../contra
  * (or a concurrent proposal of the same child) harmless.
  */
 export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gateway: ModelGateway) {
-  return (input: ProposeInput): Promise<ProposalResult> => withHeartbeat(() => proposeCandidate(input));
+  return proposeCandidate;
 
   async function proposeCandidate(input: ProposeInput): Promise<ProposalResult> {
     const { runId, generation, operator: name } = input;

@@ -3,8 +3,6 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortEr
 import type { ModelSpec } from '../core/task/model-spec.js';
 import type { AttemptOutcome } from '../storage/ledger.js';
 
-export type { AttemptOutcome } from '../storage/ledger.js';
-
 /** Retries per call when an endpoint says nothing (the task schema's default, for specs that bypassed it). */
 export const DEFAULT_MAX_RETRIES = 5;
 /** However the endpoint is configured, a call is never tried more than this many times over. */

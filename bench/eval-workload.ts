@@ -8,7 +8,7 @@ import { mapBounded } from '../activities/concurrency.js';
 import { createActivities, type Activities } from '../activities/index.js';
 import { seedGenome } from '../activities/run-lifecycle.js';
 import type { LoadedTask } from '../client/task-file.js';
-import { chunk } from '../core/engine/plan.js';
+import { chunk, EVAL_BATCH } from '../core/engine/plan.js';
 import { zeroSpend } from '../core/engine/types.js';
 import { genomeHash, normalizeGenome, withSections } from '../core/genome/genome.js';
 import { Rng } from '../core/rng.js';
@@ -22,8 +22,8 @@ import { generationWorkflow } from '../workflows/generation.js';
 import type { Cleanup } from './cleanup.js';
 import { type EvaluateInput, type GenerationInput, generationWorkflowId } from '../contracts/index.js';
 
-/** Examples per evaluateCandidate activity; the same as EVAL_BATCH in workflows/generation.ts. */
-export const EVAL_BATCH = 20;
+/** Examples per evaluateCandidate activity, as the workflows batch them. */
+export { EVAL_BATCH };
 
 export interface EvalWorkload {
   runId: string;

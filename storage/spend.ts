@@ -7,6 +7,7 @@
 // the ledger (indexed by run and generation), with the same definitions.
 import type { Spend } from '../core/engine/types.js';
 import type { Db } from '../platform/db.js';
+import { DISTILL_PURPOSE_LIKE } from '../contracts/purposes.js';
 
 export interface ModelSpend extends Spend {
   model: string;
@@ -54,8 +55,8 @@ export async function readRunSpendByModel(db: Db, runId: string): Promise<ModelS
 /** Spend per generation of the run's own evolution (distillation's calls left out), by generation. */
 export async function readGenerationSpend(db: Db, runId: string): Promise<Map<number, Spend>> {
   const { rows } = await db.query<SpendRow & { generation: number }>(
-    `SELECT generation, ${LEDGER_SUMS} FROM model_calls WHERE run_id = $1 AND purpose NOT LIKE 'distill:%' GROUP BY generation`,
-    [runId],
+    `SELECT generation, ${LEDGER_SUMS} FROM model_calls WHERE run_id = $1 AND purpose NOT LIKE $2 GROUP BY generation`,
+    [runId, DISTILL_PURPOSE_LIKE],
   );
   return new Map(rows.map((r) => [r.generation, spendOf(r)]));
 }

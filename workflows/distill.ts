@@ -7,7 +7,6 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
-  ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   distillRoundWorkflowId,
   encodePurpose,
   maxSpend,
@@ -30,12 +29,9 @@ import { Rng } from '../core/rng.js';
 import { evaluateInBatches } from './evaluate-batches.js';
 import { activityWindow } from './fan-out.js';
 import { generationWorkflow } from './generation.js';
+import { ACTIVITY_OPTIONS } from './activity-options.js';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
-});
+const acts = proxyActivities<Activities>({ ...ACTIVITY_OPTIONS, startToCloseTimeout: '15 minutes' });
 
 /**
  * Distils a run's best program into a small student model (`run-<id>-distill`):

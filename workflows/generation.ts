@@ -8,7 +8,6 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
-  ACTIVITY_HEARTBEAT_TIMEOUT_MS,
   decodeGenerationInput,
   encodePurpose,
   maxSpend,
@@ -46,12 +45,9 @@ import type { OperatorName } from '../core/task/search-spec.js';
 import { evaluateInBatches } from './evaluate-batches.js';
 import { activityWindow } from './fan-out.js';
 import { emptyStats, generationStats } from './generation-stats.js';
+import { ACTIVITY_OPTIONS } from './activity-options.js';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
-});
+const acts = proxyActivities<Activities>({ ...ACTIVITY_OPTIONS, startToCloseTimeout: '15 minutes' });
 
 /** Rounds in which slots left without a child (nothing to work on, or a rejected child) are drawn again. */
 const REDRAW_ROUNDS = 2;
