@@ -151,6 +151,9 @@ export class ModelGateway {
     const base = this.entry(req, key);
     let failures = 0;
     let throttles = 0;
+    // A request that should answer the same way every time: a repeated bad reply will keep coming.
+    const deterministic = (req.temperature ?? req.endpoint.temperature) === 0 || req.seed !== undefined;
+    let lastBadReply: string | undefined;
     for (;;) {
       throwIfAborted(signal);
       await this.limiter.acquire(bucket, limits, estimate, undefined, signal).catch((err: unknown) => {
@@ -198,8 +201,14 @@ export class ModelGateway {
           return result;
         }
         // A malformed or cut-off reply was billed: booked, never cached, and asked for again; if it
-        // keeps coming it is returned as the model's (malformed) answer.
+        // keeps coming it is returned as the model's (malformed) answer. A deterministic request
+        // (temperature 0 or a seed) that gets the very same bad reply twice in a row is not asked
+        // again: a local model, or a cap on tokens the answer does not fit in, would repeat it.
         await bookAttempt(this.db, { ...base, outcome: 'malformed', ...usage(result) });
+        if (deterministic && result.content === lastBadReply) {
+          return { ...result, malformed: `${problem}; the same reply came back when asked again` };
+        }
+        lastBadReply = result.content;
         if (++failures > maxRetries) return { ...result, malformed: problem };
       }
       await pauseFor(backoffMs(failures), signal);

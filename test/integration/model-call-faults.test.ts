@@ -77,7 +77,8 @@ describe('model call faults', () => {
     const server = await serve({ seed: 2, models: simModels({ faults: { truncatedRate: 1 } }) });
     const runId = await ledgerRun(`no-retries-${Date.now()}`);
     const gateway = new ModelGateway(stack.db, policyFromConfig(stack.config));
-    const req = request(runId, endpointWithoutRetries(server), 'The app crashes.');
+    // Sampled without a seed: every attempt may answer differently, so each is worth asking.
+    const req = { ...request(runId, endpointWithoutRetries(server), 'The app crashes.'), temperature: 0.7 };
     const result = await gateway.call(req);
     expect(result.malformed).toMatch(/cut off/);
     expect(totalRequests(server)).toBe(1 + DEFAULT_MAX_RETRIES);
@@ -92,6 +93,20 @@ describe('model call faults', () => {
     expect(Number(spend.rows[0]!.calls)).toBe(1 + DEFAULT_MAX_RETRIES);
     const cached = await stack.db.query('SELECT 1 FROM response_cache WHERE key = $1', [requestKey(req)]);
     expect(cached.rowCount).toBe(0);
+  });
+
+  it('a deterministic request that gets the same cut-off reply twice is not asked again', async () => {
+    const server = await serve({ seed: 2, models: simModels({ faults: { truncatedRate: 1 } }) });
+    const runId = await ledgerRun(`repeated-${Date.now()}`);
+    const gateway = new ModelGateway(stack.db, policyFromConfig(stack.config));
+    const result = await gateway.call(request(runId, endpointWithoutRetries(server), 'The app crashes.'));
+    expect(result.malformed).toMatch(/cut off.*the same reply came back when asked again/);
+    expect(totalRequests(server)).toBe(2);
+    const { rows } = await stack.db.query<{ outcome: string; n: string }>(
+      'SELECT outcome, count(*) AS n FROM model_calls WHERE run_id = $1 GROUP BY outcome',
+      [runId],
+    );
+    expect(rows.map((r) => [r.outcome, Number(r.n)])).toEqual([['malformed', 2]]);
   });
 
   it('a reply still malformed after its retries is asked again next time, never served from the cache', async () => {
