@@ -117,14 +117,21 @@ export function promotionSetOverlap(
   set: readonly { id: string; inputs: Record<string, unknown> }[],
   versions: readonly PromotionVersion[],
 ): string | undefined {
-  const parts: string[] = [];
+  // Versions optimized on the same examples (the usual case: one run) are named together.
+  const byIds = new Map<string, { ids: string[]; refs: string[] }>();
   for (const v of versions) {
     const ids = overlapWith(set, v.source.optimizedOn);
     if (ids.length === 0) continue;
+    const key = ids.join('\n');
+    const entry = byIds.get(key) ?? { ids, refs: [] };
+    entry.refs.push(`${v.name}:${v.version}`);
+    byIds.set(key, entry);
+  }
+  const parts = [...byIds.values()].map(({ ids, refs }) => {
     const shown = ids.slice(0, 5).join(', ');
     const more = ids.length > 5 ? ` and ${ids.length - 5} more` : '';
-    parts.push(`${ids.length} in what ${v.name}:${v.version} was optimized on (${shown}${more})`);
-  }
+    return `${ids.length} in what ${refs.join(' and ')} ${refs.length > 1 ? 'were' : 'was'} optimized on (${shown}${more})`;
+  });
   if (parts.length === 0) return undefined;
   return (
     `the promotion set (${set.length} examples) overlaps the versions' train and validation examples: ` +
