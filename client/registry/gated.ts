@@ -42,6 +42,9 @@ export interface GatedPromotionOutcome {
   decision?: unknown;
 }
 
+/** The promotion set travels in the workflow input; Temporal refuses payloads over 2 MB. */
+const MAX_SET_BYTES = 1_500_000;
+
 /** Attempts at a free `promote-<name>-<n>` id when promotions of one name start at the same time. */
 const ID_ATTEMPTS = 5;
 
@@ -170,6 +173,15 @@ export function readPromotionSet(path: string, signature: Signature): PromotionS
     );
   }
   const examples: Example[] = parsed.rows;
+  const bytes = Buffer.byteLength(JSON.stringify(examples));
+  if (bytes > MAX_SET_BYTES) {
+    const fits = Math.floor((examples.length * MAX_SET_BYTES) / bytes);
+    throw new CliError(
+      `promotion set ${file} is ${(bytes / 1e6).toFixed(1)} MB as JSON; the set travels in the promotion's ` +
+        `workflow input, which holds at most ${MAX_SET_BYTES / 1e6} MB: use a sample of about ${fits} examples`,
+      EXIT.usage,
+    );
+  }
   return { kind: 'examples', examples, source: file };
 }
 

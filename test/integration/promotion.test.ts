@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createPromotionActivities } from '../../activities/promotion.js';
 import { PromptevoClient } from '../../client/api.js';
 import { runGatedPromotion } from '../../client/registry/gated.js';
 import { loadTaskFile } from '../../client/task-file.js';
@@ -13,7 +14,7 @@ import { labelMove } from '../../core/registry/label-move.js';
 import { exampleContentHash } from '../../core/registry/provenance.js';
 import { versionHash, type VersionContent } from '../../core/registry/version.js';
 import type { Metric } from '../../core/metrics/metric.js';
-import type { PromotionVerdict } from '../../core/stats/promotion-test.js';
+import { promotionTest, type PromotionVerdict } from '../../core/stats/promotion-test.js';
 import {
   findPromotion,
   labelHistory,
@@ -22,6 +23,8 @@ import {
   publishVersion,
   type StoredVersion,
 } from '../../storage/registry.js';
+import { createLogger } from '../../platform/logger.js';
+import { policyFromConfig } from '../../platform/policy.js';
 import { useWorkerStack } from '../support/stack.js';
 
 /**
@@ -65,7 +68,11 @@ const rulesGenome: Genome = normalizeGenome({
   demos: [],
 });
 
-async function publish(genome: Genome, maxTokens?: number): Promise<StoredVersion> {
+function publish(genome: Genome, maxTokens?: number): Promise<StoredVersion> {
+  return publishAs(name, genome, maxTokens);
+}
+
+async function publishAs(name: string, genome: Genome, maxTokens?: number): Promise<StoredVersion> {
   const content: VersionContent = {
     signature: task.spec.signature,
     genome,
@@ -96,6 +103,11 @@ async function publish(genome: Genome, maxTokens?: number): Promise<StoredVersio
     createdBy: 'promotion-test',
   });
   return version;
+}
+
+/** A verdict to keep as evidence; its numbers do not matter to the label move. */
+function promotionTestStub(): PromotionVerdict {
+  return promotionTest([0, 1], [1, 1], { minN: 1 });
 }
 
 function writeSet(rows: Example[]): string {
@@ -237,5 +249,40 @@ describe('gated promotion on the real stack', () => {
     expect(outcome.status).toBe('failed');
     expect(outcome.message).toContain(`run gone-${name}, which ${name}:1 came from, is no longer in the database`);
     expect(outcome.message).toContain('--dataset FILE');
+  });
+
+  it('moves the label only from the champion: a retry of its own move succeeds, a label moved meanwhile fails', async () => {
+    const { db, config } = ctx.stack;
+    const acts = createPromotionActivities(
+      { config, db, log: createLogger('warn'), workerIdentity: 'promotion-test' },
+      policyFromConfig(config),
+    );
+    const other = `${name}-cas`;
+    const [one, two] = [await publishAs(other, seedGenome), await publishAs(other, rulesGenome)];
+    await moveLabel(db, labelMove(other, 'production', null, one.version), { how: 'first', by: 'promotion-test' });
+    const judgement = { verdict: promotionTestStub(), cost: { calls: 0, cachedCalls: 0, tokens: 0, usd: 0 } };
+    const move = (promotionId: string, from = one.version) =>
+      acts.movePromotedLabel({
+        promotionId,
+        name: other,
+        label: 'production',
+        from,
+        to: two.version,
+        requestedBy: 'release-manager',
+        evidence: judgement,
+      });
+
+    expect(await move(`promote-${other}-1`)).toEqual({ ok: true });
+    // The same promotion's activity retried after its move was applied: still its success.
+    expect(await move(`promote-${other}-1`)).toEqual({ ok: true });
+    // Another promotion decided against the same champion finds the label moved.
+    const late = await move(`promote-${other}-2`);
+    expect(late).toEqual({
+      ok: false,
+      message: expect.stringContaining(
+        `expected ${other}@production at version 1, but it points at version 2`,
+      ) as string,
+    });
+    expect((await labelHistory(db, other, 'production')).map((m) => m.how)).toEqual(['first', 'promote']);
   });
 });
