@@ -25,6 +25,8 @@ import {
 } from '../../storage/registry.js';
 import { createLogger } from '../../platform/logger.js';
 import { policyFromConfig } from '../../platform/policy.js';
+import { insertExamples } from '../../storage/examples.js';
+import { insertRun } from '../../storage/runs.js';
 import { useWorkerStack } from '../support/stack.js';
 
 /**
@@ -72,7 +74,12 @@ function publish(genome: Genome, maxTokens?: number): Promise<StoredVersion> {
   return publishAs(name, genome, maxTokens);
 }
 
-async function publishAs(name: string, genome: Genome, maxTokens?: number): Promise<StoredVersion> {
+async function publishAs(
+  name: string,
+  genome: Genome,
+  maxTokens?: number,
+  runId = `gone-${name}`,
+): Promise<StoredVersion> {
   const content: VersionContent = {
     signature: task.spec.signature,
     genome,
@@ -92,7 +99,7 @@ async function publishAs(name: string, genome: Genome, maxTokens?: number): Prom
     metric: task.spec.metric as unknown as Metric,
     endpoint,
     source: {
-      runId: `gone-${name}`,
+      runId,
       candidateHash: hash,
       kind: 'candidate',
       task: task.spec.name,
@@ -284,5 +291,44 @@ describe('gated promotion on the real stack', () => {
       ) as string,
     });
     expect((await labelHistory(db, other, 'production')).map((m) => m.how)).toEqual(['first', 'promote']);
+  });
+
+  it("takes the challenger's run's test split when no dataset is given, and refuses a set below minN", async () => {
+    const { db } = ctx.stack;
+    // The run the challenger came from, with a test split of 12 examples.
+    const runId = `run-${name}`;
+    await insertRun(db, {
+      runId,
+      taskName: task.spec.name,
+      taskFile: 'task.yaml',
+      datasetPath: 'data.jsonl',
+      spec: task.spec,
+      seed: 1,
+    });
+    await insertExamples(db, runId, {
+      train: optimizedOn.slice(0, 60),
+      val: optimizedOn.slice(60),
+      test: promotionSet.slice(0, 12),
+    });
+    const fromRun = await publishAs(name, rulesGenome, 1024, runId);
+    const outcome = await runGatedPromotion(client(), {
+      name,
+      label: 'production',
+      champion: strong.version,
+      challenger: fromRun.version,
+      by: 'release-manager',
+      wait: true,
+    });
+    expect(outcome.status, outcome.message).toBe('refused');
+    const verdict = (outcome.decision as { verdict: PromotionVerdict }).verdict;
+    expect(verdict.n).toBe(12);
+    expect(verdict.reasons[0]).toBe('too_few_examples');
+    expect(outcome.message).toContain('12 examples < 30');
+    const stored = await db.query<{ example_id: string }>(
+      `SELECT example_id FROM examples WHERE run_id = $1 AND split = 'test' ORDER BY ordinal`,
+      [outcome.promotionId],
+    );
+    expect(stored.rows.map((r) => r.example_id)).toEqual(promotionSet.slice(0, 12).map((e) => e.id));
+    expect(await labelsOf(db, name)).toEqual({ production: 2 });
   });
 });
