@@ -149,7 +149,7 @@ async function requireVersion(client: PromptevoClient, name: string, version: nu
 }
 
 /** A promotion set from a JSONL or CSV file (an `id` column, the signature's fields), validated on the client. */
-export function readPromotionSet(path: string, signature: Signature): PromotionSetSource {
+function readPromotionSet(path: string, signature: Signature): PromotionSetSource {
   const file = resolve(path);
   const ext = extname(file).toLowerCase();
   const format = ext === '.csv' ? 'csv' : ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : undefined;
@@ -173,6 +173,9 @@ export function readPromotionSet(path: string, signature: Signature): PromotionS
     );
   }
   const examples: Example[] = parsed.rows;
+  if (examples.length === 0) {
+    throw new CliError(`promotion set ${file} has no examples; give it labeled examples of the signature`, EXIT.usage);
+  }
   const bytes = Buffer.byteLength(JSON.stringify(examples));
   if (bytes > MAX_SET_BYTES) {
     const fits = Math.floor((examples.length * MAX_SET_BYTES) / bytes);
