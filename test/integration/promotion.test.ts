@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPromotionActivities } from '../../activities/promotion.js';
 import { PromptevoClient } from '../../client/api.js';
-import { runGatedPromotion } from '../../client/registry/gated.js';
+import { CliError, EXIT } from '../../client/connection.js';
+import { runGatedPromotion, type GatedPromotionRequest } from '../../client/registry/gated.js';
 import { loadTaskFile } from '../../client/task-file.js';
 import type { Example } from '../../core/data/example.js';
 import { parseTaskDataset } from '../../core/data/task-dataset.js';
@@ -330,5 +331,42 @@ describe('gated promotion on the real stack', () => {
     );
     expect(stored.rows.map((r) => r.example_id)).toEqual(promotionSet.slice(0, 12).map((e) => e.id));
     expect(await labelsOf(db, name)).toEqual({ production: 2 });
+  });
+
+  it('refuses on the client, before anything starts, a missing version and a promotion set that does not fit', async () => {
+    const request: GatedPromotionRequest = {
+      name,
+      label: 'production',
+      champion: strong.version,
+      challenger: 99,
+      by: 'release-manager',
+      wait: true,
+    };
+    const refusal = async (r: GatedPromotionRequest): Promise<CliError> => {
+      const err = await runGatedPromotion(client(), r).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(CliError);
+      return err as CliError;
+    };
+    const missing = await refusal(request);
+    expect(missing.message).toBe(`${name}:99 does not exist; \`promptevo registry show ${name}\` lists its versions`);
+    expect(missing.exitCode).toBe(EXIT.notFound);
+
+    const dir = mkdtempSync(join(tmpdir(), 'promotion-set-'));
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(
+      bad,
+      `${JSON.stringify({ id: 'a', ticket: 'My card was charged twice', label: 'billing' })}\n{"id": "b", "ticket": 3}\n`,
+    );
+    const badRows = await refusal({ ...request, challenger: weak.version, datasetPath: bad });
+    expect(badRows.message).toMatch(
+      /promotion set .*bad\.jsonl has 1 bad row\(s\); fix them and start again:\n.*bad\.jsonl:2: /,
+    );
+    expect(badRows.exitCode).toBe(EXIT.usage);
+    const text = await refusal({ ...request, challenger: weak.version, datasetPath: join(dir, 'set.txt') });
+    expect(text.message).toContain('use a .jsonl or .csv file');
+    expect(await labelsOf(ctx.stack.db, name)).toEqual({ production: 2 });
   });
 });
