@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
 import { createPromotionActivities } from '../../activities/promotion.js';
 import { PromptevoClient } from '../../client/api.js';
 import { CliError, EXIT } from '../../client/connection.js';
@@ -190,6 +191,13 @@ describe('gated promotion on the real stack', () => {
       ['v2', 'promotion', distinct],
     ]);
     expect(decision.cost.calls).toBeGreaterThanOrEqual(2 * distinct);
+    // The workflow is deterministic: its history replays against the workflow code.
+    const history = await ctx.stack.client.workflow.getHandle(outcome.promotionId).fetchHistory();
+    await Worker.runReplayHistory(
+      { workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') } },
+      history,
+      outcome.promotionId,
+    );
     const run = await db.query<{ kind: string; status: string }>('SELECT kind, status FROM runs WHERE id = $1', [
       outcome.promotionId,
     ]);
