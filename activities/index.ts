@@ -4,6 +4,7 @@ import { createDoctorActivities } from './doctor.js';
 import { createEvaluateActivity } from './evaluate.js';
 import { ModelGateway } from './model-gateway.js';
 import { createProgramSummaryActivities } from './program-summaries.js';
+import { createPromotionActivities } from './promotion.js';
 import { createProposeActivity } from './propose.js';
 import { createRunLifecycleActivities } from './run-lifecycle.js';
 import { RunStore } from '../storage/run-store.js';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRunLifecycleActivities(deps, store, policy),
     ...createProgramSummaryActivities(deps, store),
     ...createDistillActivities(deps, store),
+    ...createPromotionActivities(deps, policy),
     evaluateCandidate: createEvaluateActivity(deps, store, gateway),
     proposeCandidate: createProposeActivity(deps, store, gateway),
   };

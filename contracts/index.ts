@@ -9,6 +9,7 @@ export * from './distill.js';
 export * from './generation.js';
 export * from './ids.js';
 export * from './phases.js';
+export * from './promotion.js';
 export * from './purposes.js';
 export * from './run.js';
 export * from './values.js';

@@ -30,4 +30,13 @@ export type DistillPhase = (typeof DISTILL_PHASES)[number];
 /** A generation workflow is started in its run's phase (`seeding`, `evolving`, `distilling`) and ends `done`. */
 export type GenerationPhase = Extract<RunPhase, 'seeding' | 'evolving' | 'distilling' | 'done'>;
 
-export type WorkflowPhase = RunPhase | DistillPhase;
+/** The gated promotion workflow's phases. */
+export const PROMOTION_PHASES = [
+  'promotion:preparing',
+  'promotion:scoring',
+  'promotion:deciding',
+  'promotion:done',
+] as const;
+export type PromotionPhase = (typeof PROMOTION_PHASES)[number];
+
+export type WorkflowPhase = RunPhase | DistillPhase | PromotionPhase;

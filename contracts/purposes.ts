@@ -10,7 +10,7 @@ import type { Stage } from './values.js';
  * `distill:teacher-traces`. SQL that leaves distillation out filters on DISTILL_PURPOSE_LIKE.
  */
 export type PurposeName =
-  'screen' | 'validate' | 'test' | 'production' | 'teacher-traces' | 'judge' | `propose:${OperatorName}`;
+  'screen' | 'validate' | 'test' | 'production' | 'teacher-traces' | 'judge' | 'promotion' | `propose:${OperatorName}`;
 
 export interface Purpose {
   stage: Stage;
@@ -36,6 +36,7 @@ const NAMES = new Set<string>([
   'production',
   'teacher-traces',
   'judge',
+  'promotion',
   ...OPERATOR_NAMES.map((operator) => `propose:${operator}`),
 ]);
 

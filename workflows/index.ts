@@ -5,3 +5,4 @@ export { optimizationRun } from './run.js';
 export { generationWorkflow } from './generation.js';
 export { distillWorkflow } from './distill.js';
 export { endpointCheckWorkflow } from './endpoint-check.js';
+export { promotionWorkflow } from './promote.js';

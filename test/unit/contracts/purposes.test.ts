@@ -16,6 +16,7 @@ describe('call purposes', () => {
       { stage: 'evolve', name: 'test' },
       { stage: 'evolve', name: 'production' },
       { stage: 'evolve', name: 'judge' },
+      { stage: 'evolve', name: 'promotion' },
       { stage: 'evolve', name: 'propose:crossover' },
       { stage: 'distill', name: 'validate' },
       { stage: 'distill', name: 'test' },
