@@ -15,7 +15,6 @@ import { normalizeGenome, type Genome } from '../../core/genome/genome.js';
 import { labelMove } from '../../core/registry/label-move.js';
 import { exampleContentHash } from '../../core/registry/provenance.js';
 import { versionHash, type VersionContent } from '../../core/registry/version.js';
-import type { Metric } from '../../core/metrics/metric.js';
 import { promotionTest, type PromotionVerdict } from '../../core/stats/promotion-test.js';
 import {
   findPromotion,
@@ -98,7 +97,7 @@ async function publishAs(
     hash,
     content,
     // The stored metric is the task's metric spec, as publishing stores it.
-    metric: task.spec.metric as unknown as Metric,
+    metric: task.spec.metric,
     endpoint,
     source: {
       runId,
