@@ -1,6 +1,6 @@
 import type { VersionContent } from '../core/registry/version.js';
 import { checkLabelMove, type LabelMove, type LabelMoveCheck } from '../core/registry/label-move.js';
-import type { Metric } from '../core/metrics/metric.js';
+import type { MetricSpec } from '../core/task/metric-spec.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
 import type { Db } from '../platform/db.js';
 
@@ -29,7 +29,7 @@ export interface NewVersion {
   name: string;
   hash: string;
   content: VersionContent;
-  metric: Metric;
+  metric: MetricSpec;
   /** The endpoint it was scored on; holds a key's variable name at most, never a key. */
   endpoint: ModelSpec;
   source: VersionSource;
@@ -46,7 +46,7 @@ interface VersionRow {
   version: number;
   hash: string;
   content: VersionContent;
-  metric: Metric;
+  metric: MetricSpec;
   endpoint: ModelSpec;
   source: VersionSource;
   created_by: string;
