@@ -102,7 +102,7 @@ async function chooseDistilled(db: Db, runId: string): Promise<Chosen> {
       EXIT.notFound,
     );
   }
-  if (!distillation.result || distillation.status !== 'completed') {
+  if (!distillation.result || distillation.status === 'running') {
     throw new CliError(
       `the distillation of run ${runId} has not finished (status ${distillation.status}); ` +
         `wait for it (\`promptevo distill\` with --wait, or the Temporal UI) and publish again`,
