@@ -6,7 +6,7 @@ import { versionHash, type VersionContent } from '../../core/registry/version.js
 import type { ModelSpec } from '../../core/task/model-spec.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
 import type { Db } from '../../platform/db.js';
-import { findCandidate } from '../../storage/candidates.js';
+import { candidateStage, findCandidate } from '../../storage/candidates.js';
 import { findDistillation } from '../../storage/distillations.js';
 import { runExamples } from '../../storage/examples.js';
 import {
@@ -167,6 +167,13 @@ export async function versionFromRun(db: Db, request: PublishRequest): Promise<N
     throw new CliError(
       `run ${runId} has no candidate ${chosen.candidateHash}; \`promptevo show ${runId}\` lists its best and finalists`,
       EXIT.notFound,
+    );
+  }
+  if (chosen.kind === 'candidate' && (await candidateStage(db, runId, chosen.candidateHash)) === 'distill') {
+    throw new CliError(
+      `candidate ${chosen.candidateHash} of run ${runId} was made by distillation and scored on another model ` +
+        `than the run's dev model; publish the run's distilled student with --distilled`,
+      EXIT.usage,
     );
   }
   const endpoint: ModelSpec | undefined = run.spec.models[chosen.modelName];

@@ -269,6 +269,16 @@ describe('promptevo registry', () => {
       expect(r.stderr).toMatch(message);
     }
 
+    // A candidate made by distillation was scored on the student: it is published as the distilled student.
+    const { rows: distilled } = await ctx.stack.db.query<{ hash: string }>(
+      `SELECT hash FROM candidates WHERE run_id = $1 AND stage = 'distill' LIMIT 1`,
+      [runId],
+    );
+    expect(distilled).toHaveLength(1);
+    const viaHash = await run(['publish', runId, '--name', name, '--hash', distilled[0]!.hash]);
+    expect(viaHash.code).toBe(2);
+    expect(viaHash.stderr).toMatch(/was made by distillation .* publish the run's distilled student with --distilled/);
+
     const unfinished = `registry-unfinished-${Date.now()}`;
     const { rows } = await ctx.stack.db.query<{ spec: TaskSpec }>('SELECT spec FROM runs WHERE id = $1', [runId]);
     await insertRun(ctx.stack.db, {
