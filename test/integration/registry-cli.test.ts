@@ -1,4 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../client/cli.js';
+import type { GatedPromotionRequest } from '../../client/registry/gated.js';
 import type { Genome } from '../../core/genome/genome.js';
 import { labelMove } from '../../core/registry/label-move.js';
 import { versionHash, type VersionContent } from '../../core/registry/version.js';
@@ -6,9 +8,23 @@ import type { TaskSpec } from '../../core/task/spec-schema.js';
 import { insertRun } from '../../storage/runs.js';
 import { moveLabel } from '../../storage/registry.js';
 import type { RunResult } from '../../contracts/index.js';
-import { cli, type CliResult } from '../support/cli.js';
+import { cli, cliEnv, type CliResult } from '../support/cli.js';
 import { runExample } from '../support/runs.js';
 import { useWorkerStack } from '../support/stack.js';
+
+// The gated promotion itself is tested where it is built; here only what `promote` hands it.
+const gated = vi.hoisted(() => ({ requests: [] as unknown[] }));
+vi.mock('../../client/registry/gated.js', () => ({
+  runGatedPromotion: (_client: unknown, request: unknown) => {
+    gated.requests.push(request);
+    return Promise.resolve({
+      promotionId: 'promote-test-1',
+      status: 'refused',
+      labelMoved: false,
+      message: 'refused: not significant',
+    });
+  },
+}));
 
 /** Two generations and a distillation without rounds of evolution: a finished run with a student, quickly. */
 const small = (spec: TaskSpec): TaskSpec => ({
@@ -226,6 +242,61 @@ describe('promptevo registry', () => {
     const table = await run(['history', name]);
     expect(table.stdout).toMatch(/^WHEN\s+LABEL\s+FROM\s+TO\s+HOW\s+BY\s+REASON/);
     expect(table.stdout).toMatch(/production\s+1\s+2\s+force\s+alice\s+hotfix/);
+  });
+
+  it('sends a later move through the gate with its options, and exits 1 when the gate refuses', async () => {
+    const saved = { ...process.env };
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    Object.assign(process.env, cliEnv(ctx.stack.config), { PROMPTEVO_IDENTITY: 'release-bot' });
+    let code: number;
+    try {
+      code = await runCli([
+        'registry',
+        'promote',
+        `${name}@staging`,
+        '--dataset',
+        'holdout.jsonl',
+        '--alpha',
+        '0.01',
+        '--min-effect',
+        '0.05',
+        '--min-n',
+        '40',
+        '--no-wait',
+        '--reason',
+        'weekly',
+        '--json',
+      ]);
+    } finally {
+      write.mockRestore();
+      process.env = saved;
+      process.exitCode = undefined;
+    }
+    expect(code).toBe(1);
+    expect(gated.requests).toEqual([
+      {
+        name,
+        label: 'production',
+        challenger: 2,
+        champion: 3,
+        datasetPath: 'holdout.jsonl',
+        by: 'release-bot',
+        reason: 'weekly',
+        alpha: 0.01,
+        minEffect: 0.05,
+        minN: 40,
+        wait: false,
+      } satisfies GatedPromotionRequest,
+    ]);
+    expect(JSON.parse(written.join(''))).toMatchObject({ promotionId: 'promote-test-1', status: 'refused' });
+    expect((await json<Shown>(['show', `${name}@production`])).version).toBe(3);
+    const bad = await run(['promote', `${name}@staging`, '--alpha', '0.7']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--alpha must be a number between 0 and 0\.5, got "0\.7"/);
   });
 
   it('of two compare-and-swap moves from the same version exactly one wins', async () => {
