@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../../platform/config.js';
+import { describeDatabaseUrl, loadConfig, type Config } from '../../platform/config.js';
 import { createPool, type Db } from '../../platform/db.js';
 import { PromptevoClient } from '../api.js';
 import { CliError, connectClient, EXIT } from '../connection.js';
@@ -30,10 +30,23 @@ async function withDb<T>(fn: (db: Db, config: Config) => Promise<T>): Promise<T>
   const db = createPool(config, 2);
   try {
     return await fn(db, config);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE.has(code)) {
+      throw new CliError(
+        `cannot reach PostgreSQL at ${describeDatabaseUrl(config.DATABASE_URL)} (${(err as Error).message}); ` +
+          'start the stack with `bash infra/stack.sh up`, or set DATABASE_URL',
+        EXIT.stackDown,
+      );
+    }
+    throw err;
   } finally {
     await db.end();
   }
 }
+
+/** Connection failures (refused, unknown host, timed out) and PostgreSQL starting up or shutting down. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03']);
 
 function parseVersionNumber(value: string): number {
   if (!/^[1-9][0-9]{0,14}$/.test(value)) {

@@ -111,7 +111,8 @@ export function evidenceSummary(evidence: unknown): string {
   if (evidence === null || evidence === undefined) return '';
   if (typeof evidence !== 'object' || Array.isArray(evidence)) return JSON.stringify(evidence).slice(0, 80);
   const e = evidence as Record<string, unknown>;
-  const decision = (typeof e.decision === 'object' && e.decision !== null ? e.decision : e) as Record<string, unknown>;
+  const nested = [e.decision, e.verdict].find((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+  const decision = (nested ?? e) as Record<string, unknown>;
   const parts: string[] = [];
   if (typeof decision.decision === 'string') parts.push(decision.decision);
   if (typeof decision.test === 'string') parts.push(decision.test);

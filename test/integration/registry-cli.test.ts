@@ -340,6 +340,11 @@ describe('promptevo registry', () => {
       expect(r.stderr).toMatch(message);
     }
 
+    const down = await run(['list'], { DATABASE_URL: 'postgres://promptevo:not-the-password@127.0.0.1:1/promptevo' });
+    expect(down.code).toBe(4);
+    expect(down.stderr).toMatch(/cannot reach PostgreSQL at postgres:\/\/promptevo:\*\*\*@127\.0\.0\.1:1\/promptevo/);
+    expect(down.stderr).not.toContain('not-the-password');
+
     // A candidate made by distillation was scored on the student: it is published as the distilled student.
     const { rows: distilled } = await ctx.stack.db.query<{ hash: string }>(
       `SELECT hash FROM candidates WHERE run_id = $1 AND stage = 'distill' LIMIT 1`,

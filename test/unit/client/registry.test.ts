@@ -175,6 +175,9 @@ describe('registry formatting', () => {
     expect(
       evidenceSummary({ promotionId: 'promote-x-3', decision: { decision: 'promote', pValue: 0.01, n: 40 } }),
     ).toBe('promote, p=0.0100, n=40, promote-x-3');
+    expect(evidenceSummary({ verdict: { decision: 'refuse', test: 'paired_bootstrap', pValue: 0.4 }, cost: {} })).toBe(
+      'refuse, paired_bootstrap, p=0.400',
+    );
     expect(evidenceSummary({ note: 'manual' })).toBe('{"note":"manual"}');
     expect(evidenceSummary(null)).toBe('');
   });
