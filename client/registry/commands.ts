@@ -216,7 +216,7 @@ export function registerRegistryCommands(program: Command): void {
     .option('--label <label>', 'the label to move', 'production')
     .option('--force', 'move without the gate (recorded as forced)')
     .option('--reason <text>', 'why, kept with the move')
-    .option('--dataset <file>', 'the promotion set (default: the challenger run’s test split)')
+    .option('--dataset <file>', "the promotion set (default: the test split of the challenger's run)")
     .option('--by <who>', 'who promotes (default: PROMPTEVO_IDENTITY, else the OS user)')
     .option('--alpha <p>', 'one-sided significance level (default 0.05)', parseBetween('--alpha', 0, 0.5, true))
     .option(

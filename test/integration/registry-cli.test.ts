@@ -153,6 +153,12 @@ describe('promptevo registry', () => {
       source: { kind: 'candidate', candidateHash: otherHash },
       label: { label: 'staging', from: null, to: 2, moved: true },
     });
+    const again = await json<Published>(['publish', runId, '--name', name, '--hash', otherHash, '--label', 'staging']);
+    expect(again).toMatchObject({
+      version: 2,
+      created: false,
+      label: { label: 'staging', from: 2, to: 2, moved: false },
+    });
     const student = await json<Published>(['publish', runId, '--name', name, '--distilled']);
     expect(student).toMatchObject({
       version: 3,
