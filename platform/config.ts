@@ -49,6 +49,8 @@ export const configSchema = z.object({
   PROMPTEVO_MODULE_ROOTS: z.string().default(''),
   PROMPTEVO_MAX_DATASET_BYTES: positiveInt.default(64 * 1024 * 1024),
   PROMPTEVO_MAX_DATASET_ROWS: positiveInt.default(100_000),
+  /** Who this process acts as in the registry (published by, label moved by); unset: the OS user name. */
+  PROMPTEVO_IDENTITY: z.string().trim().min(1).max(200).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -120,3 +120,12 @@ export async function evolveCandidatesScored(
     val: c.val,
   }));
 }
+
+/** Which part of the run made a candidate (`evolve` or `distill`), or undefined when it is not stored. */
+export async function candidateStage(db: Db, runId: string, hash: string): Promise<Stage | undefined> {
+  const { rows } = await db.query<{ stage: Stage }>('SELECT stage FROM candidates WHERE run_id = $1 AND hash = $2', [
+    runId,
+    hash,
+  ]);
+  return rows[0]?.stage;
+}

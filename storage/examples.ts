@@ -91,3 +91,21 @@ export async function firstInputs(
   );
   return rows[0]?.inputs;
 }
+
+/** Every example of a run, split by split (train, val, test) in the order each split was drawn. */
+export async function runExamples(
+  db: Db,
+  runId: string,
+): Promise<{ id: string; split: SplitName; inputs: Record<string, unknown>; outputs: Record<string, unknown> }[]> {
+  const { rows } = await db.query<{
+    example_id: string;
+    split: SplitName;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+  }>(
+    `SELECT example_id, split, inputs, outputs FROM examples WHERE run_id = $1
+      ORDER BY array_position(ARRAY['train', 'val', 'test'], split), ordinal`,
+    [runId],
+  );
+  return rows.map((r) => ({ id: r.example_id, split: r.split, inputs: r.inputs, outputs: r.outputs }));
+}
