@@ -13,6 +13,8 @@ export interface NewRun {
 
 /** A run as `runs` holds it; `result` is the finished run's result (or `{ error }`), typed by the reader. */
 export interface StoredRun<Result = unknown> {
+  /** 'optimize' for an optimization run, 'promotion' for a gated promotion's calls and scores. */
+  kind: 'optimize' | 'promotion';
   taskName: string;
   status: string;
   phase: string;
@@ -77,6 +79,7 @@ export async function runDefinition(db: Db, runId: string): Promise<{ spec: Task
 /** A run's row as readers show it (show, report, export, distill), or undefined when there is none. */
 export async function findRun<Result = unknown>(db: Db, runId: string): Promise<StoredRun<Result> | undefined> {
   const { rows } = await db.query<{
+    kind: 'optimize' | 'promotion';
     task_name: string;
     status: string;
     phase: string;
@@ -85,10 +88,13 @@ export async function findRun<Result = unknown>(db: Db, runId: string): Promise<
     seed: string;
     spec: TaskSpec;
     result: Result | null;
-  }>('SELECT task_name, status, phase, created_at, finished_at, seed, spec, result FROM runs WHERE id = $1', [runId]);
+  }>('SELECT kind, task_name, status, phase, created_at, finished_at, seed, spec, result FROM runs WHERE id = $1', [
+    runId,
+  ]);
   const row = rows[0];
   if (!row) return undefined;
   return {
+    kind: row.kind,
     taskName: row.task_name,
     status: row.status,
     phase: row.phase,

@@ -149,6 +149,12 @@ export async function versionFromRun(db: Db, request: PublishRequest): Promise<N
   if (!run) {
     throw new CliError(`no run "${runId}" in the database; \`promptevo list\` shows recent runs`, EXIT.notFound);
   }
+  if (run.kind !== 'optimize') {
+    throw new CliError(
+      `"${runId}" is a gated promotion, not an optimization run; publish the run that produced the prompt`,
+      EXIT.usage,
+    );
+  }
   if (!run.result || !('best' in run.result)) {
     const why =
       run.result && 'error' in run.result
