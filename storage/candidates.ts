@@ -129,3 +129,12 @@ export async function candidateStage(db: Db, runId: string, hash: string): Promi
   ]);
   return rows[0]?.stage;
 }
+
+/** The hashes of a run's candidates that start with `prefix` (the short hashes the CLI prints), at most `limit`. */
+export async function candidateHashesStartingWith(db: Db, runId: string, prefix: string, limit = 5): Promise<string[]> {
+  const { rows } = await db.query<{ hash: string }>(
+    `SELECT hash FROM candidates WHERE run_id = $1 AND starts_with(hash, $2) ORDER BY hash LIMIT $3`,
+    [runId, prefix.toLowerCase(), limit],
+  );
+  return rows.map((r) => r.hash);
+}

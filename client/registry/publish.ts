@@ -6,7 +6,7 @@ import { versionHash, type VersionContent } from '../../core/registry/version.js
 import type { ModelSpec } from '../../core/task/model-spec.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
 import type { Db } from '../../platform/db.js';
-import { candidateStage, findCandidate } from '../../storage/candidates.js';
+import { candidateHashesStartingWith, candidateStage, findCandidate } from '../../storage/candidates.js';
 import { findDistillation } from '../../storage/distillations.js';
 import { runExamples } from '../../storage/examples.js';
 import {
@@ -138,6 +138,22 @@ function resolveToTraces(
   return { sections: genome.sections, demos };
 }
 
+/** A candidate's full hash from the hash or the unique prefix (as `promptevo show` prints it) given. */
+async function fullHash(db: Db, runId: string, given: string): Promise<string> {
+  if (!/^[0-9a-f]{4,64}$/i.test(given)) {
+    throw new CliError(`--hash "${given}" is not a candidate hash (at least 4 hexadecimal characters)`, EXIT.usage);
+  }
+  const matches = await candidateHashesStartingWith(db, runId, given);
+  if (matches.length > 1) {
+    throw new CliError(
+      `--hash ${given} matches ${matches.length === 5 ? 'at least 5' : matches.length} candidates of run ${runId} ` +
+        `(${matches.map((h) => h.slice(0, 16)).join(', ')}); give more characters`,
+      EXIT.usage,
+    );
+  }
+  return matches[0] ?? given;
+}
+
 /** The version a run's best, candidate or distilled student becomes, with its provenance. */
 export async function versionFromRun(db: Db, request: PublishRequest): Promise<NewVersion> {
   const { runId } = request;
@@ -165,9 +181,10 @@ export async function versionFromRun(db: Db, request: PublishRequest): Promise<N
       EXIT.usage,
     );
   }
+  const hash = request.hash === undefined ? undefined : await fullHash(db, runId, request.hash);
   const chosen = request.distilled
     ? await chooseDistilled(db, runId)
-    : chooseCandidate(runId, run.result, request, run.spec);
+    : chooseCandidate(runId, run.result, { ...request, ...(hash !== undefined ? { hash } : {}) }, run.spec);
   const candidate = await findCandidate(db, runId, chosen.candidateHash);
   if (!candidate) {
     throw new CliError(

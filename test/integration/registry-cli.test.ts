@@ -153,10 +153,21 @@ describe('promptevo registry', () => {
       source: { kind: 'candidate', candidateHash: otherHash },
       label: { label: 'staging', from: null, to: 2, moved: true },
     });
-    const again = await json<Published>(['publish', runId, '--name', name, '--hash', otherHash, '--label', 'staging']);
+    // The short hash the CLI prints names the same candidate.
+    const again = await json<Published>([
+      'publish',
+      runId,
+      '--name',
+      name,
+      '--hash',
+      otherHash.slice(0, 12),
+      '--label',
+      'staging',
+    ]);
     expect(again).toMatchObject({
       version: 2,
       created: false,
+      source: { candidateHash: otherHash },
       label: { label: 'staging', from: 2, to: 2, moved: false },
     });
     const student = await json<Published>(['publish', runId, '--name', name, '--distilled']);
