@@ -207,6 +207,37 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The service runtime (promptevo/runtime) is imported by services: no Temporal, no local model
+    // runtime, no worker or client code; it reads the registry through storage/ only.
+    files: ['runtime/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...noSqlOutsideStorage['no-restricted-imports'][1].paths,
+            { name: 'node-llama-cpp', message: 'The runtime calls models over HTTP only.' },
+            { name: 'pino', message: 'The runtime logs through the logger its service gives it.' },
+          ],
+          patterns: [
+            { group: ['@temporalio/*'], message: 'The runtime must not depend on Temporal.' },
+            {
+              group: [
+                '**/activities/*',
+                '**/workflows/*',
+                '**/worker/*',
+                '**/client/*',
+                '**/infra/*',
+                '**/contracts/*',
+              ],
+              message: 'The runtime imports only core/, storage/ and platform/db (see the import-graph test).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['core/**/*.ts'], rules: forbidIo('core/', ['@temporalio/workflow']) },
   { files: ['workflows/**/*.ts'], rules: forbidIo('workflows/') },
   { files: ['contracts/**/*.ts'], rules: contractsRules },
