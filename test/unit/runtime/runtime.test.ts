@@ -65,7 +65,7 @@ async function evaluatorRequest(version: RuntimeVersion): Promise<ModelCallReque
     structuredOutput: content.decoding.structuredOutput,
     metric: metricFromSpec({ kind: 'exact_match', field: 'label', caseSensitive: false }, content.signature),
   });
-  await run({ id: 'e1', inputs, outputs: { label: 'technical', confidence: 8 } } as never);
+  await run({ id: 'e1', inputs, outputs: { label: 'technical', confidence: 8 } });
   return requests[0]!;
 }
 
