@@ -10,6 +10,7 @@ import { scaffoldTask } from './init.js';
 import { renderRunReport } from './report/render-html.js';
 import { formatDetails, formatDistill, formatList, formatResult, formatStatus } from './format.js';
 import type { DistillOverrides } from '../core/engine/distill-plan.js';
+import { registerServeCommand } from '../serve/command.js';
 
 function print(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
@@ -295,6 +296,7 @@ export function buildProgram(): Command {
       if (report.checks.some((c) => !c.ok)) process.exitCode = 1;
     });
 
+  registerServeCommand(program);
   return program;
 }
 

@@ -51,3 +51,8 @@ export class AnswerError extends Error {
     super(message);
   }
 }
+
+/** A name, label or version that is not well formed (see core/registry/reference.ts). */
+export class ReferenceFormatError extends Error {
+  override readonly name = 'ReferenceFormatError';
+}

@@ -13,7 +13,14 @@ export {
 } from './runtime.js';
 export { VersionCache, type CacheEvents, type CachedVersion, type Origin } from './cache.js';
 export { keyPolicyFromEnv, type EndpointConfig, type EndpointMap, type KeyPolicy } from './endpoint.js';
-export { AnswerError, EndpointError, InputError, RegistryUnavailableError, UnknownVersionError } from './errors.js';
+export {
+  AnswerError,
+  EndpointError,
+  InputError,
+  ReferenceFormatError,
+  RegistryUnavailableError,
+  UnknownVersionError,
+} from './errors.js';
 export { SnapshotStore } from './snapshot.js';
 export { databaseSource, serveSource, describeLookup, type Lookup, type RegistrySource } from './source.js';
 export { checkedVersion, type RuntimeVersion } from './version.js';

@@ -13,7 +13,7 @@ import {
   type EndpointMap,
   type KeyPolicy,
 } from './endpoint.js';
-import { AnswerError, EndpointError, InputError } from './errors.js';
+import { AnswerError, EndpointError, InputError, ReferenceFormatError } from './errors.js';
 import { SnapshotStore } from './snapshot.js';
 import { databaseSource, serveSource, type Lookup, type RegistrySource } from './source.js';
 import { checkedVersion, type RuntimeVersion } from './version.js';
@@ -130,11 +130,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   const runtime: Runtime = {
     async load(name, which = { label: DEFAULT_LABEL }) {
-      assertName(name, name);
       const lookup: Lookup = 'label' in which ? { name, label: which.label } : { name, version: which.version };
-      if ('label' in lookup) assertLabel(lookup.label, `${name}@${lookup.label}`);
-      else if (!Number.isSafeInteger(lookup.version) || lookup.version < 1) {
-        throw new Error(`load("${name}"): version must be a positive whole number, got ${lookup.version}`);
+      try {
+        assertName(name, name);
+        if ('label' in lookup) assertLabel(lookup.label, `${name}@${lookup.label}`);
+        else if (!Number.isSafeInteger(lookup.version) || lookup.version < 1) {
+          throw new Error(`load("${name}"): version must be a positive whole number, got ${lookup.version}`);
+        }
+      } catch (err) {
+        throw new ReferenceFormatError((err as Error).message);
       }
       const first = await cache.get(lookup);
       const reference = 'label' in lookup ? `${name}@${lookup.label}` : `${name}:${lookup.version}`;
