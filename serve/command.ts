@@ -57,7 +57,7 @@ export function registerServeCommand(program: Command): void {
         throw new ConfigError(`--ttl-ms: expected a positive number of milliseconds, got "${flags.ttlMs}"`);
       const key = process.env.PROMPTEVO_SERVE_KEY;
       if (flags.auth && !key) {
-        throw new Error(
+        throw new ConfigError(
           'serve: set PROMPTEVO_SERVE_KEY (the bearer key clients send), or pass --no-auth for local use',
         );
       }
