@@ -1,4 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../runtime/runtime.js';
@@ -6,6 +8,7 @@ import { cliEnv } from '../support/cli.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 import { publishTicketVersion, setLabel, simLarge, ticketTask, uniqueName } from '../support/registry-versions.js';
 
+const run = promisify(execFile);
 const KEY = 'serve-test-key-0123';
 const labels = (ticketTask.signature.outputs.label as { values: string[] }).values;
 const inputs = { ticket: 'My parcel has not arrived and the tracking number shows no movement.' };
@@ -148,6 +151,17 @@ describe('promptevo serve over real HTTP', () => {
     } finally {
       await runtime.close();
     }
+  });
+
+  it('answers the Python example of docs/REGISTRY.md', async () => {
+    const doc = readFileSync('docs/REGISTRY.md', 'utf8');
+    const script = /```python\n([\s\S]*?)```/.exec(doc)![1]!.replace('"ticket-routing"', JSON.stringify(name));
+    const { stdout } = await run('python3', ['-c', script], {
+      env: { ...process.env, PROMPTEVO_SERVE_KEY: KEY, PROMPTEVO_SERVE_URL: url },
+    });
+    const [label, version] = stdout.trim().split(' ');
+    expect(labels).toContain(label);
+    expect(Number(version)).toBeGreaterThan(0);
   });
 
   it('counts requests by program and status in /metrics', async () => {
