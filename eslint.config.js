@@ -154,7 +154,7 @@ const contractsRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', '.venv/**', '.bench-venv/**', 'bench/out/**', '**/*.html'] },
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', '.venv/**', '.bench-venv/**', 'bench/out/**', '**/*.html'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
