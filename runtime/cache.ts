@@ -28,7 +28,6 @@ export interface CacheEvents {
 
 export interface CacheOptions {
   source: RegistrySource;
-  ttlMs: number;
   snapshots?: SnapshotStore;
   /** Versions to serve on a cold start while the registry is unreachable, by `name@label` or `name:version`. */
   fallback?: Readonly<Record<string, RuntimeVersion>>;
@@ -40,7 +39,7 @@ const reasonOf = (err: unknown): string => (err instanceof Error ? err.message :
 
 /**
  * Label and version lookups, answered from memory. A pinned version is immutable and kept for
- * good once read. A label is looked up again in the background every `ttlMs` (`refreshAll`,
+ * good once read. A label is looked up again in the background every TTL (`refreshAll`,
  * driven by the runtime's timer), so a label move reaches the service within the TTL plus one
  * refresh, and a request never waits on the registry once the label has been read. When the
  * registry cannot be read the last-known-good copy keeps serving with a warning: the one in

@@ -101,7 +101,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   );
   const cache = new VersionCache({
     source,
-    ttlMs,
     ...(options.snapshotDir ? { snapshots: new SnapshotStore(options.snapshotDir) } : {}),
     fallback,
     warn: (message, details) => logger.warn(message, details),

@@ -15,7 +15,6 @@ function cacheOver(registry: FakeRegistry, extra: Partial<ConstructorParameters<
   const warnings: { message: string; details: Record<string, unknown> }[] = [];
   const cache = new VersionCache({
     source: registry,
-    ttlMs: 1000,
     warn: (message, details) => warnings.push({ message, details }),
     ...extra,
   });
