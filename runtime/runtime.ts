@@ -69,6 +69,7 @@ export interface Runtime {
   /** Look every label up now instead of waiting for the TTL. */
   refresh(): Promise<void>;
   on<E extends keyof CacheEvents>(event: E, listener: (...args: CacheEvents[E]) => void): Runtime;
+  once<E extends keyof CacheEvents>(event: E, listener: (...args: CacheEvents[E]) => void): Runtime;
   off<E extends keyof CacheEvents>(event: E, listener: (...args: CacheEvents[E]) => void): Runtime;
   close(): Promise<void>;
 }
@@ -152,6 +153,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     refresh: () => cache.refreshAll(),
     on(event, listener) {
       cache.on(event, listener as never);
+      return runtime;
+    },
+    once(event, listener) {
+      cache.once(event, listener as never);
       return runtime;
     },
     off(event, listener) {

@@ -18,10 +18,18 @@ export interface RegistrySource {
 }
 
 /** Reads PostgreSQL, ideally as the read-only `promptevo_reader` role (SELECT on the registry tables only). */
-export function databaseSource(options: { databaseUrl: string; schema?: string; poolSize?: number }): RegistrySource {
+export function databaseSource(options: {
+  databaseUrl: string;
+  schema?: string;
+  poolSize?: number;
+  /** How long a lookup may wait on the database (connecting, then answering); default 5 s each. */
+  timeoutMs?: number;
+}): RegistrySource {
+  const timeoutMs = options.timeoutMs ?? 5000;
   const db: Db = createPool(
     { DATABASE_URL: options.databaseUrl, PROMPTEVO_DB_SCHEMA: options.schema ?? 'public' },
     options.poolSize ?? 2,
+    { connectMs: timeoutMs, queryMs: timeoutMs },
   );
   return {
     async lookup(what) {

@@ -7,6 +7,7 @@ import { grantReaderRole } from '../../platform/migrations.js';
 import { UnknownVersionError } from '../../runtime/errors.js';
 import { createRuntime, type Runtime } from '../../runtime/runtime.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
+import { tcpProxy } from '../support/tcp-proxy.js';
 import { publishTicketVersion, setLabel, simLarge, ticketTask, uniqueName } from '../support/registry-versions.js';
 
 /** The local cluster's read-only role (infra/postgres.sh creates it; the stack's `up` runs that). */
@@ -91,6 +92,38 @@ describe('the service runtime on the real stack', () => {
     await expect(rt.load(name, { version: 99 })).rejects.toThrow(UnknownVersionError);
     await expect(rt.load(name, { version: 99 })).rejects.toThrow(new RegExp(`${name}:99 is not in the registry`));
     await expect(rt.load(name, { label: 'canary' })).rejects.toThrow(UnknownVersionError);
+  });
+
+  it('keeps answering from memory while PostgreSQL is unreachable, and picks up again when it is back', async () => {
+    const db = new URL(readerUrl);
+    const proxy = await tcpProxy({ host: db.hostname, port: Number(db.port || 5432) });
+    try {
+      db.host = `127.0.0.1:${proxy.port}`;
+      const warnings: string[] = [];
+      const rt = runtime(db.toString(), 200, warnings);
+      const program = await rt.load(name, { label: 'production' });
+      const before = await program.predict(ticket);
+      expect(before).toMatchObject({ origin: 'registry', stale: false });
+
+      const stale = new Promise<{ reason: string }>((resolve) => rt.once('stale', resolve));
+      await proxy.cut();
+      expect((await stale).reason).toMatch(/ECONNREFUSED|terminated|Connection/i);
+      const during = await program.predict(ticket);
+      expect(during).toMatchObject({ version: before.version, origin: 'memory', stale: true });
+      expect(labels).toContain(during.outputs.label);
+      expect(warnings).toContain('registry unreachable; serving the last-known-good copy');
+
+      const refreshed = new Promise((resolve) => rt.once('refreshed', resolve));
+      await proxy.restore();
+      await refreshed;
+      expect(await program.predict(ticket)).toMatchObject({
+        version: before.version,
+        origin: 'registry',
+        stale: false,
+      });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('starts from its snapshot when the registry cannot be reached, and says so', async () => {
