@@ -24,7 +24,14 @@ export interface RuntimeLogger {
 
 export interface RuntimeOptions {
   /** PostgreSQL (a read-only role is enough: `promptevo_reader`), or a `promptevo serve`. */
-  registry: { databaseUrl: string; schema?: string } | { serveUrl: string; key?: string } | { source: RegistrySource };
+  registry:
+    | {
+        databaseUrl: string;
+        schema?: string;
+        /** per lookup, connecting and answering; default 5 s */ timeoutMs?: number;
+      }
+    | { serveUrl: string; key?: string; timeoutMs?: number }
+    | { source: RegistrySource };
   /** A version's model id → where this service reaches it. */
   endpoints: EndpointMap;
   /** How long a label lookup is trusted before it is refreshed in the background; default 30 s. */
