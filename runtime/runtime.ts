@@ -101,12 +101,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const logger = options.logger ?? stderrLogger;
   const env = options.env ?? process.env;
   const policy = options.policy ?? keyPolicyFromEnv(env);
-  const source = sourceOf(options.registry);
   const ttlMs = options.ttlMs ?? 30_000;
   if (!(ttlMs > 0)) throw new Error(`createRuntime: ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
   const fallback = Object.fromEntries(
     Object.entries(options.fallback ?? {}).map(([ref, v]) => [ref, checkedVersion(v, `fallback["${ref}"]`)]),
   );
+  const source = sourceOf(options.registry);
   const cache = new VersionCache({
     source,
     ...(options.snapshotDir ? { snapshots: new SnapshotStore(options.snapshotDir) } : {}),
