@@ -135,6 +135,15 @@ describe('the service runtime', () => {
     await runtime.close();
   });
 
+  it('refuses a fallback whose content does not hash to its version, before opening anything', () => {
+    const v1 = makeVersion('router', 1);
+    const edited = { ...v1, content: { ...v1.content, model: 'another-model' } };
+    expect(() => runtimeOver(new FakeRegistry(), { fallback: { 'router@production': edited } })).toThrow(
+      /fallback\["router@production"\]: content of router:1 hashes to .*; the copy was altered/,
+    );
+    expect(() => runtimeOver(new FakeRegistry(), { ttlMs: 0 })).toThrow(/ttlMs must be a positive number/);
+  });
+
   it('refuses inputs that do not fit the signature, naming the fields', async () => {
     const { runtime } = runtimeOver(new FakeRegistry().add(makeVersion('router', 1)).label('router', 'production', 1));
     const program = await runtime.load('router');
