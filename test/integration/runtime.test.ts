@@ -8,6 +8,7 @@ import { UnknownVersionError } from '../../runtime/errors.js';
 import { createRuntime, type Runtime } from '../../runtime/runtime.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 import { tcpProxy } from '../support/tcp-proxy.js';
+import { startRuntimeProcess } from '../support/runtime-process.js';
 import { publishTicketVersion, setLabel, simLarge, ticketTask, uniqueName } from '../support/registry-versions.js';
 
 /** The local cluster's read-only role (infra/postgres.sh creates it; the stack's `up` runs that). */
@@ -123,6 +124,32 @@ describe('the service runtime on the real stack', () => {
       });
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('reaches a runtime in another process within TTL + refresh, without restarting it', async () => {
+    await setLabel(stack.db, name, 'staging', null, 1);
+    const service = startRuntimeProcess({
+      databaseUrl: readerUrl,
+      schema: stack.config.PROMPTEVO_DB_SCHEMA,
+      name,
+      label: 'staging',
+      ttlMs: 300,
+      baseUrl: simLarge.baseUrl,
+    });
+    try {
+      const loaded = await service.event('loaded');
+      expect(loaded.version).toBe(1);
+      const pid = service.pid();
+      expect((await service.predict(ticket)).version).toMatchObject({ version: 1 });
+      await setLabel(stack.db, name, 'staging', 1, 2);
+      expect(await service.event('updated')).toMatchObject({ from: 1, to: 2 });
+      const answer = await service.predict(ticket);
+      expect(answer).toMatchObject({ event: 'prediction', version: { version: 2 }, origin: 'registry' });
+      expect(labels).toContain((answer.outputs as { label: string }).label);
+      expect(service.pid()).toBe(pid);
+    } finally {
+      await service.stop();
     }
   });
 
