@@ -114,6 +114,10 @@ describe('promptevo serve over real HTTP', () => {
     });
     expect(notJson.status).toBe(400);
 
+    const badName = await post('/v1/programs/no%20spaces/predict', { inputs });
+    expect(badName.status).toBe(400);
+    expect(await badName.json()).toMatchObject({ error: 'bad_request', message: /prompt name "no spaces"/ });
+
     const pin = await post(`/v1/programs/${name}/predict`, { inputs, version: 42 });
     expect(pin.status).toBe(404);
     expect(await pin.json()).toMatchObject({
