@@ -154,7 +154,7 @@ const contractsRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', '.venv/**', '.bench-venv/**', 'bench/out/**', '**/*.html'] },
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', '.venv/**', '.bench-venv/**', 'bench/out/**', '**/*.html'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -201,6 +201,37 @@ export default tseslint.config(
               group: ['**/activities/*', '**/client/*', '**/worker/*', '**/workflows/*', '**/infra/*', '**/bench/*'],
               message:
                 'storage/ imports only core/, contracts/ and platform/: it is used by activities, the client and benchmarks.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The service runtime (promptevo/runtime) is imported by services: no Temporal, no local model
+    // runtime, no worker or client code; it reads the registry through storage/ only.
+    files: ['runtime/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...noSqlOutsideStorage['no-restricted-imports'][1].paths,
+            { name: 'node-llama-cpp', message: 'The runtime calls models over HTTP only.' },
+            { name: 'pino', message: 'The runtime logs through the logger its service gives it.' },
+          ],
+          patterns: [
+            { group: ['@temporalio/*'], message: 'The runtime must not depend on Temporal.' },
+            {
+              group: [
+                '**/activities/*',
+                '**/workflows/*',
+                '**/worker/*',
+                '**/client/*',
+                '**/infra/*',
+                '**/contracts/*',
+              ],
+              message: 'The runtime imports only core/, storage/ and platform/db (see the import-graph test).',
             },
           ],
         },

@@ -11,6 +11,7 @@ import { renderRunReport } from './report/render-html.js';
 import { formatDetails, formatDistill, formatList, formatResult, formatStatus } from './format.js';
 import type { DistillOverrides } from '../core/engine/distill-plan.js';
 import { registerRegistryCommands } from './registry/commands.js';
+import { registerServeCommand } from '../serve/command.js';
 
 function print(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
@@ -298,6 +299,7 @@ export function buildProgram(): Command {
 
   registerRegistryCommands(program);
 
+  registerServeCommand(program);
   return program;
 }
 

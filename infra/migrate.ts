@@ -1,7 +1,8 @@
 // Applies database migrations: `node --import tsx infra/migrate.ts up`, as the role that owns the tables.
-// With PROMPTEVO_WORKER_DB_ROLE=<role>, also grants that role what workers need (platform/migrations.ts).
+// With PROMPTEVO_WORKER_DB_ROLE=<role>, also grants that role what workers need (platform/migrations.ts);
+// with PROMPTEVO_READER_DB_ROLE=<role>, read access to the registry tables for services' runtimes.
 import { loadConfig, describeDatabaseUrl, ConfigError } from '../platform/config.js';
-import { grantWorkerRole, migrateUp } from '../platform/migrations.js';
+import { grantReaderRole, grantWorkerRole, migrateUp } from '../platform/migrations.js';
 
 async function main(): Promise<void> {
   const direction = process.argv[2] ?? 'up';
@@ -19,6 +20,11 @@ async function main(): Promise<void> {
   if (workerRole) {
     await grantWorkerRole(config, workerRole);
     console.error(`[promptevo] worker role ${workerRole}: may read and write the tables, no DDL`);
+  }
+  const readerRole = process.env.PROMPTEVO_READER_DB_ROLE;
+  if (readerRole) {
+    await grantReaderRole(config, readerRole);
+    console.error(`[promptevo] reader role ${readerRole}: may read the registry tables, nothing else`);
   }
 }
 

@@ -17,6 +17,16 @@ ensure_worker_role() {
   log "postgres: role '$WORKER_ROLE' (workers' least-privilege login) created"
 }
 
+# The read-only role services' runtimes may log in as (SELECT on the registry tables only; granted
+# per schema by infra/migrate.ts with PROMPTEVO_READER_DB_ROLE). Password: PROMPTEVO_READER_DB_PASSWORD.
+READER_ROLE=promptevo_reader
+ensure_reader_role() {
+  as_postgres psql -p "$PG_PORT" -qtAc "SELECT 1 FROM pg_roles WHERE rolname='$READER_ROLE'" | grep -q 1 && return
+  local password="${PROMPTEVO_READER_DB_PASSWORD:-promptevo_reader}"
+  as_postgres psql -p "$PG_PORT" -q -v password="$password" <<<"CREATE ROLE $READER_ROLE LOGIN PASSWORD :'password' NOSUPERUSER NOCREATEDB NOCREATEROLE"
+  log "postgres: role '$READER_ROLE' (services' read-only registry login) created"
+}
+
 cmd="${1:-status}"
 if ! uses_own_postgres; then
   [[ "$cmd" == "status" ]] && echo "postgres: external (DATABASE_URL)"
@@ -30,6 +40,7 @@ case "$cmd" in
     fi
     wait_for "PostgreSQL" 60 pg_isready -h 127.0.0.1 -p "$PG_PORT" -q
     ensure_worker_role || log "postgres: cannot check role '$WORKER_ROLE' (run: sudo bash infra/postgres.sh provision)"
+    ensure_reader_role || log "postgres: cannot check role '$READER_ROLE' (run: sudo bash infra/postgres.sh provision)"
     ;;
   stop)
     if cluster_online; then pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop; log "postgres: stopped"; fi
@@ -41,6 +52,7 @@ case "$cmd" in
     as_postgres psql -p "$PG_PORT" -qtAc "SELECT 1 FROM pg_database WHERE datname='promptevo'" | grep -q 1 ||
       as_postgres psql -p "$PG_PORT" -qc "CREATE DATABASE promptevo OWNER promptevo"
     ensure_worker_role
+    ensure_reader_role
     log "postgres: role and database 'promptevo' ready"
     ;;
   status)

@@ -69,6 +69,8 @@ case "${1:-status}" in
     start_model_server
     # The local cluster has the workers' least-privilege role (infra/postgres.sh): keep its grants current.
     if uses_own_postgres; then export PROMPTEVO_WORKER_DB_ROLE="${PROMPTEVO_WORKER_DB_ROLE:-promptevo_worker}"; fi
+    # ... and the services' read-only registry role.
+    if uses_own_postgres; then export PROMPTEVO_READER_DB_ROLE="${PROMPTEVO_READER_DB_ROLE:-promptevo_reader}"; fi
     node --import tsx "$ROOT/infra/migrate.ts" up
     print_status
     ;;

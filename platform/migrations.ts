@@ -72,3 +72,42 @@ export async function grantWorkerRole(
     await client.end();
   }
 }
+
+/** The registry's tables (infra/migrations/007_registry.sql): all a service's runtime reads. */
+export const REGISTRY_TABLES = ['registry_versions', 'registry_labels', 'registry_label_moves', 'registry_promotions'];
+
+/**
+ * Grants the read-only role services' runtimes log in as (`promptevo_reader`) use of the schema
+ * and SELECT on the registry tables, nothing else: no other table, no writes, no DDL. The role is
+ * created by an administrator (locally infra/postgres.sh, in Docker infra/docker/postgres-init.sh).
+ */
+export async function grantReaderRole(
+  config: Pick<Config, 'DATABASE_URL' | 'PROMPTEVO_DB_SCHEMA'>,
+  role: string,
+): Promise<void> {
+  if (!sqlIdentifier.test(role)) {
+    throw new Error(`reader database role "${role}" is not a lower-case SQL identifier (letters, digits, _)`);
+  }
+  const client = new pg.Client({ connectionString: config.DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    if (rows.length === 0) {
+      throw new Error(
+        `reader database role "${role}" does not exist; an administrator creates it once with ` +
+          `CREATE ROLE ${role} LOGIN PASSWORD '<password>' (locally: bash infra/postgres.sh provision)`,
+      );
+    }
+    const schema = config.PROMPTEVO_DB_SCHEMA;
+    await client.query('BEGIN');
+    await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+    const tables = REGISTRY_TABLES.map((t) => `${schema}.${t}`).join(', ');
+    await client.query(`GRANT SELECT ON TABLE ${tables} TO ${role}`);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,17 +1,28 @@
-import { coerceOutput } from '../task/coerce.js';
-import type { Signature } from '../task/signature.js';
+import { coerceOutput, type Coerced } from '../task/coerce.js';
+import type { OutputType, Signature } from '../task/signature.js';
 
 export type ParsedOutput =
-  | { ok: true; outputs: Record<string, unknown>; reasoning?: string }
+  /** `adjustments` says what a lenient parser changed to make the answer fit (a clamped number, ...). */
+  | { ok: true; outputs: Record<string, unknown>; reasoning?: string; adjustments?: string[] }
   /** `feedback` is written for the metric and the reflective operator: what was wrong with the answer. */
   | { ok: false; feedback: string };
 
 /**
+ * Converts one output field's raw value to its declared type; `adjustments` lists what was changed
+ * beyond plain coercion (see core/program/clean-output.ts). `field` is the field's name.
+ */
+export type FieldCoercer = (value: unknown, type: OutputType, field: string) => Coerced & { adjustments?: string[] };
+
+/**
  * Model text → typed outputs. Tries, in order: the whole text as JSON, fenced JSON
  * blocks, a JSON object embedded in prose, then `name: value` lines. Values are coerced
- * to their declared types before validation.
+ * to their declared types before validation (strictly, by `coerceOutput`, unless a coercer is given).
  */
-export function parseModelOutput(text: string, signature: Signature): ParsedOutput {
+export function parseModelOutput(
+  text: string,
+  signature: Signature,
+  coerce: FieldCoercer = (value, type) => coerceOutput(value, type),
+): ParsedOutput {
   const candidates = [...jsonCandidates(text), fieldLines(text, signature)].filter(
     (c): c is Record<string, unknown> => c !== undefined,
   );
@@ -23,14 +34,22 @@ export function parseModelOutput(text: string, signature: Signature): ParsedOutp
   for (const candidate of candidates) {
     const outputs: Record<string, unknown> = {};
     const problems: string[] = [];
+    const adjustments: string[] = [];
     for (const [name, type] of Object.entries(signature.outputs)) {
-      const coerced = coerceOutput(candidate[name], type);
-      if (coerced.ok) outputs[name] = coerced.value;
-      else problems.push(`field "${name}": ${coerced.problem}`);
+      const coerced = coerce(candidate[name], type, name);
+      if (coerced.ok) {
+        outputs[name] = coerced.value;
+        adjustments.push(...(coerced.adjustments ?? []));
+      } else problems.push(`field "${name}": ${coerced.problem}`);
     }
     if (problems.length === 0) {
       const reasoning = candidate.reasoning;
-      return typeof reasoning === 'string' ? { ok: true, outputs, reasoning } : { ok: true, outputs };
+      return {
+        ok: true,
+        outputs,
+        ...(typeof reasoning === 'string' ? { reasoning } : {}),
+        ...(adjustments.length > 0 ? { adjustments } : {}),
+      };
     }
     if (!best || problems.length < best.problems.length) best = { problems };
   }
