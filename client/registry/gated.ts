@@ -46,7 +46,7 @@ export interface GatedPromotionOutcome {
 const MAX_SET_BYTES = 1_500_000;
 
 /** Attempts at a free `promote-<name>-<n>` id when promotions of one name start at the same time. */
-const ID_ATTEMPTS = 5;
+const ID_ATTEMPTS = 20;
 
 /**
  * Starts a gated promotion of `name:challenger` over `name:champion` (the label's current version)
