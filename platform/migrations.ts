@@ -45,8 +45,23 @@ export async function grantWorkerRole(
   config: Pick<Config, 'DATABASE_URL' | 'PROMPTEVO_DB_SCHEMA'>,
   role: string,
 ): Promise<void> {
+  await grantRole(config, role, 'worker', (schema) => [
+    `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
+    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`,
+    `REVOKE ALL ON TABLE ${schema}.pgmigrations FROM ${role}`,
+  ]);
+}
+
+/** Runs a role's grants in one transaction, after checking the role's name and that it exists. */
+async function grantRole(
+  config: Pick<Config, 'DATABASE_URL' | 'PROMPTEVO_DB_SCHEMA'>,
+  role: string,
+  kind: 'worker' | 'reader',
+  grants: (schema: string) => string[],
+): Promise<void> {
   if (!sqlIdentifier.test(role)) {
-    throw new Error(`worker database role "${role}" is not a lower-case SQL identifier (letters, digits, _)`);
+    throw new Error(`${kind} database role "${role}" is not a lower-case SQL identifier (letters, digits, _)`);
   }
   const client = new pg.Client({ connectionString: config.DATABASE_URL });
   await client.connect();
@@ -54,16 +69,12 @@ export async function grantWorkerRole(
     const { rows } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
     if (rows.length === 0) {
       throw new Error(
-        `worker database role "${role}" does not exist; an administrator creates it once with ` +
+        `${kind} database role "${role}" does not exist; an administrator creates it once with ` +
           `CREATE ROLE ${role} LOGIN PASSWORD '<password>' (locally: bash infra/postgres.sh provision)`,
       );
     }
-    const schema = config.PROMPTEVO_DB_SCHEMA;
     await client.query('BEGIN');
-    await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
-    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
-    await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);
-    await client.query(`REVOKE ALL ON TABLE ${schema}.pgmigrations FROM ${role}`);
+    for (const statement of grants(config.PROMPTEVO_DB_SCHEMA)) await client.query(statement);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -85,29 +96,8 @@ export async function grantReaderRole(
   config: Pick<Config, 'DATABASE_URL' | 'PROMPTEVO_DB_SCHEMA'>,
   role: string,
 ): Promise<void> {
-  if (!sqlIdentifier.test(role)) {
-    throw new Error(`reader database role "${role}" is not a lower-case SQL identifier (letters, digits, _)`);
-  }
-  const client = new pg.Client({ connectionString: config.DATABASE_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-    if (rows.length === 0) {
-      throw new Error(
-        `reader database role "${role}" does not exist; an administrator creates it once with ` +
-          `CREATE ROLE ${role} LOGIN PASSWORD '<password>' (locally: bash infra/postgres.sh provision)`,
-      );
-    }
-    const schema = config.PROMPTEVO_DB_SCHEMA;
-    await client.query('BEGIN');
-    await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
-    const tables = REGISTRY_TABLES.map((t) => `${schema}.${t}`).join(', ');
-    await client.query(`GRANT SELECT ON TABLE ${tables} TO ${role}`);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    await client.end();
-  }
+  await grantRole(config, role, 'reader', (schema) => [
+    `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
+    `GRANT SELECT ON TABLE ${REGISTRY_TABLES.map((t) => `${schema}.${t}`).join(', ')} TO ${role}`,
+  ]);
 }

@@ -1,5 +1,5 @@
 import { parseModelOutput, type FieldCoercer, type ParsedOutput } from '../genome/parse-output.js';
-import { coerceOutput, type Coerced } from '../task/coerce.js';
+import { coerceOutput, parseJsonText, type Coerced } from '../task/coerce.js';
 import type { OutputType, Signature } from '../task/signature.js';
 
 /**
@@ -90,16 +90,6 @@ function clampNumber(
     return { ok: true, value: max };
   }
   return coerced;
-}
-
-/** A string holding JSON as what it holds; anything else as itself. */
-function parseJsonText(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Lower case, every run of other characters than letters and digits one space, trimmed. */

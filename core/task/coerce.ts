@@ -35,7 +35,8 @@ function toBoolean(value: unknown): boolean | undefined {
   return undefined;
 }
 
-function parseJsonText(value: unknown): unknown {
+/** A string holding JSON as what it holds; anything else as itself (undefined when it is not JSON). */
+export function parseJsonText(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   try {
     return JSON.parse(value) as unknown;

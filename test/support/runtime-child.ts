@@ -4,18 +4,9 @@
 // with a `prediction` or `error` line.
 import { createInterface } from 'node:readline';
 import { createRuntime } from '../../runtime/runtime.js';
+import type { RuntimeChildOptions } from './runtime-process.js';
 
-interface ChildOptions {
-  databaseUrl: string;
-  schema: string;
-  name: string;
-  label: string;
-  ttlMs: number;
-  baseUrl: string;
-  snapshotDir?: string;
-}
-
-const options = JSON.parse(process.env.RUNTIME_CHILD_OPTIONS ?? '{}') as ChildOptions;
+const options = JSON.parse(process.env.RUNTIME_CHILD_OPTIONS ?? '{}') as RuntimeChildOptions;
 const say = (line: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
 
 const runtime = createRuntime({
