@@ -1,3 +1,4 @@
+import { canonicalJson } from '../hash.js';
 import { Rng } from '../rng.js';
 import type { SplitSpec } from '../task/data-spec.js';
 import type { Example } from './example.js';
@@ -32,7 +33,50 @@ export function splitExamples(examples: readonly Example[], spec: SplitSpec): Da
       next += take;
     });
   });
+  keepRepeatsTogether(out, strata, rng);
   return { train: rng.shuffle(out.train), val: rng.shuffle(out.val), test: rng.shuffle(out.test) };
+}
+
+/**
+ * Examples with identical inputs (a dataset that repeats a question) end up in one split: a repeat
+ * in test of a train input would be shown to the model as a demo, or to the meta model, and then
+ * scored as if unseen. Each such group is gathered into train (or, when train has too few examples
+ * asked only once left to trade, into val, then test); every member moved there trades places with
+ * an example asked only once, from the same stratum when there is one, so split sizes stay exact
+ * and strata stay close.
+ */
+function keepRepeatsTogether(out: DataSplit, strata: readonly Example[][], rng: Rng): void {
+  const key = (e: Example): string => canonicalJson(e.inputs);
+  const groups = new Map<string, Example[]>();
+  for (const name of SPLIT_NAMES) for (const e of out[name]) groups.set(key(e), [...(groups.get(key(e)) ?? []), e]);
+  const repeated = new Set([...groups].filter(([, members]) => members.length > 1).map(([k]) => k));
+  if (repeated.size === 0) return;
+  const stratumOf = new Map<string, number>();
+  strata.forEach((members, s) => members.forEach((e) => stratumOf.set(e.id, s)));
+  const where = new Map<string, (typeof SPLIT_NAMES)[number]>();
+  for (const name of SPLIT_NAMES) for (const e of out[name]) where.set(e.id, name);
+  for (const k of [...repeated].sort()) {
+    const members = groups.get(k)!;
+    // Train, the largest split, unless it has too few examples asked once left to trade.
+    const outside = (name: (typeof SPLIT_NAMES)[number]): number =>
+      members.filter((e) => where.get(e.id) !== name).length;
+    const tradable = (name: (typeof SPLIT_NAMES)[number]): number =>
+      out[name].filter((e) => !repeated.has(key(e))).length;
+    const target = SPLIT_NAMES.find((name) => tradable(name) >= outside(name)) ?? 'train';
+    for (const member of members) {
+      const from = where.get(member.id)!;
+      if (from === target) continue;
+      const singles = out[target].filter((e) => !repeated.has(key(e)));
+      const sameStratum = singles.filter((e) => stratumOf.get(e.id) === stratumOf.get(member.id));
+      const pool = sameStratum.length > 0 ? sameStratum : singles;
+      if (pool.length === 0) continue; // nothing to trade with: the split is made of repeats
+      const partner = pool[rng.int(pool.length)]!;
+      out[target][out[target].indexOf(partner)] = member;
+      out[from][out[from].indexOf(member)] = partner;
+      where.set(member.id, target);
+      where.set(partner.id, from);
+    }
+  }
 }
 
 const SPLIT_NAMES = ['train', 'val', 'test'] as const;

@@ -71,4 +71,56 @@ describe('splitExamples', () => {
     expect([split.train.length, split.val.length, split.test.length]).toEqual([10, 5, 5]);
     expect(() => splitExamples(examples, { ...base, train: 40, val: 5, test: 5 })).toThrow(/dataset has 30/);
   });
+
+  it('keeps examples with identical inputs in one split, with exact sizes, whatever the seed', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 150 }), { minLength: 20, maxLength: 120 }),
+        fc.integer(),
+        fc.boolean(),
+        (texts, seed, stratified) => {
+          const examples: Example[] = texts.map((t, i) => ({
+            id: `e${String(i).padStart(4, '0')}`,
+            inputs: { text: `question ${t}` },
+            outputs: { label: `l${t % 3}` },
+          }));
+          const split = splitExamples(examples, { ...base, seed, stratify: stratified ? { label: 'label' } : 'none' });
+          const val = Math.round(texts.length * 0.2);
+          expect([split.train.length, split.val.length, split.test.length]).toEqual([texts.length - 2 * val, val, val]);
+          const ids = [...split.train, ...split.val, ...split.test].map((e) => e.id).sort();
+          expect(ids).toEqual(examples.map((e) => e.id));
+          const home = new Map<string, string>();
+          let straddling = 0;
+          for (const [name, part] of Object.entries(split) as [string, Example[]][]) {
+            for (const e of part) {
+              const text = e.inputs.text as string;
+              if (home.has(text) && home.get(text) !== name) straddling++;
+              home.set(text, name);
+            }
+          }
+          // With at most a fifth of the examples repeats, train always has enough asked once to trade.
+          const singles = texts.filter((t) => texts.indexOf(t) === texts.lastIndexOf(t)).length;
+          if (singles >= 0.8 * texts.length) expect(straddling).toBe(0);
+        },
+      ),
+      { seed: 20261202, numRuns: 300 },
+    );
+  });
+
+  it('leaves a dataset without repeated inputs split as before', () => {
+    const examples = makeExamples(Array.from({ length: 40 }, (_, i) => `l${i % 4}`));
+    const split = splitExamples(examples, { ...base, stratify: { label: 'label' } });
+    expect(split.test.map((e) => e.id)).toMatchInlineSnapshot(`
+      [
+        "e0034",
+        "e0017",
+        "e0025",
+        "e0004",
+        "e0035",
+        "e0038",
+        "e0016",
+        "e0031",
+      ]
+    `);
+  });
 });
