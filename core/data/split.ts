@@ -33,12 +33,12 @@ export function splitExamples(examples: readonly Example[], spec: SplitSpec): Da
       next += take;
     });
   });
-  keepRepeatsTogether(out, strata, rng);
+  if (spec.groupRepeats) keepRepeatsTogether(out, strata, rng);
   return { train: rng.shuffle(out.train), val: rng.shuffle(out.val), test: rng.shuffle(out.test) };
 }
 
 /**
- * Examples with identical inputs (a dataset that repeats a question) end up in one split: a repeat
+ * With `groupRepeats`, examples with identical inputs (a dataset that repeats a question) end up in one split: a repeat
  * in test of a train input would be shown to the model as a demo, or to the meta model, and then
  * scored as if unseen. Each such group is gathered into train (or, when train has too few examples
  * asked only once left to trade, into val, then test); every member moved there trades places with

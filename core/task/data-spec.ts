@@ -20,6 +20,11 @@ export const splitSpecSchema = z
         z.strictObject({ field: z.string().min(1), buckets: z.number().int().min(2).default(5) }),
       ])
       .default('none'),
+    /**
+     * Keep examples with identical inputs in one split, so a repeated question never sits in test
+     * (or val) while its twin is in train, where it can be shown as a demo or to the meta model.
+     */
+    groupRepeats: z.boolean().default(false),
   })
   .superRefine((split, ctx) => {
     const sizes = [split.train, split.val, split.test];

@@ -9,7 +9,7 @@ const makeExamples = (labels: string[]): Example[] =>
     outputs: { label, score: i % 11 },
   }));
 
-const base = { train: 0.6, val: 0.2, test: 0.2, seed: 1, stratify: 'none' as const };
+const base = { train: 0.6, val: 0.2, test: 0.2, seed: 1, stratify: 'none' as const, groupRepeats: false };
 
 describe('splitExamples', () => {
   it('is deterministic for a seed, changes with the seed, and ignores file order', () => {
@@ -72,7 +72,7 @@ describe('splitExamples', () => {
     expect(() => splitExamples(examples, { ...base, train: 40, val: 5, test: 5 })).toThrow(/dataset has 30/);
   });
 
-  it('keeps examples with identical inputs in one split, with exact sizes, whatever the seed', () => {
+  it('with groupRepeats, keeps examples with identical inputs in one split, with exact sizes, whatever the seed', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 150 }), { minLength: 20, maxLength: 120 }),
@@ -84,7 +84,12 @@ describe('splitExamples', () => {
             inputs: { text: `question ${t}` },
             outputs: { label: `l${t % 3}` },
           }));
-          const split = splitExamples(examples, { ...base, seed, stratify: stratified ? { label: 'label' } : 'none' });
+          const split = splitExamples(examples, {
+            ...base,
+            seed,
+            stratify: stratified ? { label: 'label' } : 'none',
+            groupRepeats: true,
+          });
           const val = Math.round(texts.length * 0.2);
           expect([split.train.length, split.val.length, split.test.length]).toEqual([texts.length - 2 * val, val, val]);
           const ids = [...split.train, ...split.val, ...split.test].map((e) => e.id).sort();
@@ -107,9 +112,9 @@ describe('splitExamples', () => {
     );
   });
 
-  it('leaves a dataset without repeated inputs split as before', () => {
+  it('with groupRepeats, leaves a dataset without repeated inputs split as without it', () => {
     const examples = makeExamples(Array.from({ length: 40 }, (_, i) => `l${i % 4}`));
-    const split = splitExamples(examples, { ...base, stratify: { label: 'label' } });
+    const split = splitExamples(examples, { ...base, stratify: { label: 'label' }, groupRepeats: true });
     expect(split.test.map((e) => e.id)).toMatchInlineSnapshot(`
       [
         "e0034",
