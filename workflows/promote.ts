@@ -1,4 +1,5 @@
 import {
+  CancellationScope,
   isCancellation,
   proxyActivities,
   setCurrentDetails,
@@ -99,7 +100,17 @@ export async function promotionWorkflow(input: PromotionInput): Promise<Promotio
         : { ...ending, status: 'failed', labelMoved: false, verdict, error: moved.message };
     }
   } catch (err) {
-    if (isCancellation(err)) throw err;
+    if (isCancellation(err)) {
+      // Cancelled (from the UI or the CLI): say so in the registry, which would otherwise show it running.
+      const cancelled: RecordPromotionInput = {
+        ...ending,
+        status: 'failed',
+        labelMoved: false,
+        error: `cancelled before it finished; \`promptevo registry history ${name}\` shows whether ${name}@${label} moved`,
+      };
+      await CancellationScope.nonCancellable(() => acts.recordPromotion(cancelled));
+      throw err;
+    }
     end = { ...ending, status: 'failed', labelMoved: false, error: rootCauseMessage(err) };
   }
   const result = await acts.recordPromotion(end);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -36,6 +36,10 @@ interface StubOptions {
   score: (model: string, index: number) => number;
   move?: LabelMoveOutcome;
   prepareFails?: string;
+  /** Evaluation waits for this before answering (a promotion cancelled while it scores). */
+  hold?: Promise<void>;
+  /** Called when the first evaluation starts. */
+  onScoring?: () => void;
 }
 
 function stubActivities(options: StubOptions) {
@@ -60,20 +64,16 @@ function stubActivities(options: StubOptions) {
           exampleIds,
         });
       },
-      evaluateCandidate(input: EvaluateInput): Promise<EvaluationResult> {
+      async evaluateCandidate(input: EvaluateInput): Promise<EvaluationResult> {
         evaluations.push(input);
+        options.onScoring?.();
+        if (options.hold) await options.hold;
         const model = (input.role as { model: string }).model;
         const scores = input.exampleIds.map((id) => options.score(model, exampleIds.indexOf(id)));
         const all = vectors.get(model) ?? Array<number>(exampleIds.length).fill(Number.NaN);
         input.exampleIds.forEach((id, i) => (all[exampleIds.indexOf(id)] = scores[i]!));
         vectors.set(model, all);
-        return Promise.resolve({
-          hash: input.hash,
-          model,
-          scores,
-          mean: 0,
-          spend: { calls: 0, cachedCalls: 0, tokens: 0, costUsd: 0 },
-        });
+        return { hash: input.hash, model, scores, mean: 0, spend: { calls: 0, cachedCalls: 0, tokens: 0, costUsd: 0 } };
       },
       judgePromotion(input: JudgePromotionInput): Promise<PromotionJudgement> {
         judged.push(input);
@@ -117,6 +117,16 @@ describe('promotion workflow with stub activities', () => {
   async function promote(
     stubs: ReturnType<typeof stubActivities>,
   ): Promise<{ result: PromotionResult; view: PromotionStatusView }> {
+    return run(stubs, async (handle) => ({
+      result: await handle.result(),
+      view: await handle.query(promotionStatusQuery),
+    }));
+  }
+
+  async function run<T>(
+    stubs: ReturnType<typeof stubActivities>,
+    drive: (handle: WorkflowHandle<typeof promotionWorkflow>) => Promise<T>,
+  ): Promise<T> {
     const taskQueue = `promote-stub-${randomBytes(4).toString('hex')}`;
     const worker = await Worker.create({
       connection: native,
@@ -141,8 +151,7 @@ describe('promotion workflow with stub activities', () => {
         taskQueue,
         args: [input],
       });
-      const result = await handle.result();
-      return { result, view: await handle.query(promotionStatusQuery) };
+      return drive(handle);
     });
   }
 
@@ -204,5 +213,29 @@ describe('promotion workflow with stub activities', () => {
     expect(result.verdict).toBeUndefined();
     expect(stubs.records[0]!.error).toBe(problem);
     expect(view.phase).toBe('promotion:done');
+  });
+
+  it('records a promotion cancelled while it scores as failed, saying it was cancelled', async () => {
+    let release!: () => void;
+    let scoring!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    const started = new Promise<void>((resolve) => (scoring = resolve));
+    const stubs = stubActivities({ score: () => 1, hold, onScoring: () => scoring() });
+    const failure = await run(stubs, async (handle) => {
+      await started;
+      await handle.cancel();
+      const error = await handle.result().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      release(); // let the held evaluations finish so the worker can stop
+      return error;
+    });
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(stubs.judged).toHaveLength(0);
+    expect(stubs.moves).toHaveLength(0);
+    expect(stubs.records).toHaveLength(1);
+    expect(stubs.records[0]).toMatchObject({ status: 'failed', labelMoved: false });
+    expect(stubs.records[0]!.error).toMatch(/^cancelled before it finished/);
   });
 });
