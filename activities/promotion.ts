@@ -13,8 +13,8 @@ import {
 } from '../core/registry/promotion-spec.js';
 import { promotionTest } from '../core/stats/promotion-test.js';
 import { insertCandidate } from '../storage/candidates.js';
-import { countExamples, insertExamples, splitIds } from '../storage/examples.js';
-import { insertPromotionRun, runExists, splitExamples, testScores } from '../storage/promotion-runs.js';
+import { countExamples, insertExamples, runExamples, splitIds } from '../storage/examples.js';
+import { storedScores } from '../storage/evaluations.js';
 import {
   findVersion,
   finishPromotion,
@@ -23,7 +23,7 @@ import {
   labelsOf,
   moveLabel,
 } from '../storage/registry.js';
-import { finishRun } from '../storage/runs.js';
+import { findRun, finishRun, insertRun } from '../storage/runs.js';
 import { readRunSpend } from '../storage/spend.js';
 import type { ActivityDeps } from './deps.js';
 import { checkModelAccess } from './preflight.js';
@@ -63,10 +63,10 @@ export function createPromotionActivities({ db }: ActivityDeps, policy: TaskPoli
   const promotionSet = async (input: PromotionInput, challenger: PromotionVersion): Promise<Example[]> => {
     if (input.set.kind === 'examples') return input.set.examples;
     const { runId } = input.set;
-    const examples = await splitExamples(db, runId, 'test');
-    if (examples.length > 0) return examples;
+    const examples = (await runExamples(db, runId)).filter((e) => e.split === 'test');
+    if (examples.length > 0) return examples.map(({ id, inputs, outputs }) => ({ id, inputs, outputs }));
     throw refuse(
-      (await runExists(db, runId))
+      (await findRun(db, runId))
         ? `run ${runId}, which ${challenger.name}:${challenger.version} came from, has no test examples; ` +
             'pass a promotion set with --dataset FILE'
         : `run ${runId}, which ${challenger.name}:${challenger.version} came from, is no longer in the database, ` +
@@ -129,15 +129,16 @@ export function createPromotionActivities({ db }: ActivityDeps, policy: TaskPoli
       const violations = checkSpecPolicy(spec, policy);
       if (violations.length > 0) throw policyFailure(taskFile, violations);
       await checkModelAccess(spec, policy);
-      const kind = await insertPromotionRun(db, {
+      await insertRun(db, {
         runId: id,
         taskName: name,
         taskFile,
         datasetPath: source,
         spec,
         seed: 0,
+        kind: 'promotion',
       });
-      if (kind !== 'promotion') {
+      if ((await findRun(db, id))?.kind !== 'promotion') {
         throw refuse(`id ${id} is already taken by an optimization run; start the promotion again`, 'IdTaken');
       }
       if ((await countExamples(db, id)) === 0) await insertExamples(db, id, { train: [], val: [], test: set });
@@ -167,17 +168,18 @@ export function createPromotionActivities({ db }: ActivityDeps, policy: TaskPoli
 
     /** Reads both versions' scores on the promotion set (same examples, same order) and applies the gates. */
     async judgePromotion(input: JudgePromotionInput): Promise<PromotionJudgement> {
+      const ids = await splitIds(db, input.promotionId, 'test');
       const vectors = await Promise.all(
         [input.champion, input.challenger].map(async (e) => {
-          const rows = await testScores(db, input.promotionId, e.hash, e.model);
-          const missing = rows.filter((r) => r.score === null);
+          const scores = await storedScores(db, input.promotionId, e.hash, e.model, ids);
+          const missing = ids.filter((id) => !scores.has(id));
           if (missing.length > 0) {
             throw new Error(
               `promotion ${input.promotionId}: version ${e.version} has no score on ${missing.length} of ` +
-                `${rows.length} examples (first: ${missing[0]!.exampleId}); score every example before judging`,
+                `${ids.length} examples (first: ${missing[0]}); score every example before judging`,
             );
           }
-          return rows.map((r) => r.score!);
+          return ids.map((id) => scores.get(id)!);
         }),
       );
       const verdict = promotionTest(vectors[0]!, vectors[1]!, {

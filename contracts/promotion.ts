@@ -90,13 +90,17 @@ export interface MovePromotedLabelInput {
 
 export type LabelMoveOutcome = { ok: true } | { ok: false; message: string };
 
-/** Input of the activity that records how a promotion ended and returns its result. */
-export interface RecordPromotionInput {
+/** Which promotion: its id, the label, and the two versions it compares. */
+export interface PromotionSubject {
   promotionId: string;
   name: string;
   label: string;
   champion: number;
   challenger: number;
+}
+
+/** Input of the activity that records how a promotion ended and returns its result. */
+export interface RecordPromotionInput extends PromotionSubject {
   status: PromotionOutcomeStatus;
   labelMoved: boolean;
   verdict?: PromotionVerdict;
@@ -105,12 +109,7 @@ export interface RecordPromotionInput {
   error?: string;
 }
 
-export interface PromotionResult {
-  promotionId: string;
-  name: string;
-  label: string;
-  champion: number;
-  challenger: number;
+export interface PromotionResult extends PromotionSubject {
   status: PromotionOutcomeStatus;
   /** Whether the label now points at the challenger because of this promotion. */
   labelMoved: boolean;
@@ -121,12 +120,7 @@ export interface PromotionResult {
   message: string;
 }
 
-export interface PromotionStatusView {
-  promotionId: string;
-  name: string;
-  label: string;
-  champion: number;
-  challenger: number;
+export interface PromotionStatusView extends PromotionSubject {
   phase: PromotionPhase;
   /** Examples in the promotion set, once prepared. */
   examples?: number;

@@ -1,16 +1,21 @@
 /** Small text helpers shared by spec validation, metrics and genome normalisation. */
 
-export function editDistance(a: string, b: string): number {
+/** Levenshtein distance; with a `cap`, `cap + 1` as soon as it is known to exceed the cap. */
+export function editDistance(a: string, b: string, cap = Infinity): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
   const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0] ?? 0;
     previous[0] = i;
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const above = previous[j] ?? 0;
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       previous[j] = Math.min(above + 1, (previous[j - 1] ?? 0) + 1, diagonal + cost);
+      rowMin = Math.min(rowMin, previous[j]!);
       diagonal = above;
     }
+    if (rowMin > cap) return cap + 1;
   }
   return previous[b.length] ?? 0;
 }

@@ -9,12 +9,16 @@ export interface NewRun {
   datasetPath: string;
   spec: TaskSpec;
   seed: number;
+  /** 'promotion' for a gated promotion's row (its calls and scores); an optimization run by default. */
+  kind?: RunKind;
 }
+
+export type RunKind = 'optimize' | 'promotion';
 
 /** A run as `runs` holds it; `result` is the finished run's result (or `{ error }`), typed by the reader. */
 export interface StoredRun<Result = unknown> {
   /** 'optimize' for an optimization run, 'promotion' for a gated promotion's calls and scores. */
-  kind: 'optimize' | 'promotion';
+  kind: RunKind;
   taskName: string;
   status: string;
   phase: string;
@@ -37,9 +41,9 @@ const runParams = (run: NewRun): unknown[] => [
 /** Records a run; a run already recorded (a retried preparation) is left as it is. */
 export async function insertRun(db: Db, run: NewRun): Promise<void> {
   await db.query(
-    `INSERT INTO runs (id, task_name, task_file, dataset_path, spec, seed) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO runs (id, task_name, task_file, dataset_path, spec, seed, kind) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (id) DO NOTHING`,
-    runParams(run),
+    [...runParams(run), run.kind ?? 'optimize'],
   );
 }
 
@@ -79,7 +83,7 @@ export async function runDefinition(db: Db, runId: string): Promise<{ spec: Task
 /** A run's row as readers show it (show, report, export, distill), or undefined when there is none. */
 export async function findRun<Result = unknown>(db: Db, runId: string): Promise<StoredRun<Result> | undefined> {
   const { rows } = await db.query<{
-    kind: 'optimize' | 'promotion';
+    kind: RunKind;
     task_name: string;
     status: string;
     phase: string;

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { parseDataset } from '../../core/data/dataset.js';
 import type { Example } from '../../core/data/example.js';
 import { describeRowErrors } from '../../core/data/task-dataset.js';
 import { assertLabel, assertName } from '../../core/registry/reference.js';
+import { inferFormat } from '../../core/task/data-spec.js';
 import type { Signature } from '../../core/task/signature.js';
 import { countPromotions, findVersion, type StoredVersion } from '../../storage/registry.js';
 import { promotionWorkflow } from '../../workflows/index.js';
@@ -151,8 +152,7 @@ async function requireVersion(client: PromptevoClient, name: string, version: nu
 /** A promotion set from a JSONL or CSV file (an `id` column, the signature's fields), validated on the client. */
 function readPromotionSet(path: string, signature: Signature): PromotionSetSource {
   const file = resolve(path);
-  const ext = extname(file).toLowerCase();
-  const format = ext === '.csv' ? 'csv' : ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : undefined;
+  const format = inferFormat(file);
   if (!format) {
     throw new CliError(
       `promotion set ${file}: use a .jsonl or .csv file (the format is read from its extension)`,

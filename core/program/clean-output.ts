@@ -1,6 +1,7 @@
 import { parseModelOutput, type FieldCoercer, type ParsedOutput } from '../genome/parse-output.js';
 import { coerceOutput, parseJsonText, type Coerced } from '../task/coerce.js';
 import type { OutputType, Signature } from '../task/signature.js';
+import { editDistance } from '../text.js';
 
 /**
  * The parser evaluation and the service runtime share: `parseModelOutput`, then answers that
@@ -126,22 +127,4 @@ export function nearMiss(answer: string, values: readonly string[]): string | un
     } else if (d === bestDistance) best.push(value);
   }
   return bestDistance <= MAX_EDITS ? only(best) : undefined;
-}
-
-/** Levenshtein distance, or `cap + 1` as soon as it is known to exceed `cap`. */
-export function editDistance(a: string, b: string, cap = Infinity): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
-      rowMin = Math.min(rowMin, row[j]!);
-    }
-    if (rowMin > cap) return cap + 1;
-    previous = row;
-  }
-  return previous[b.length]!;
 }

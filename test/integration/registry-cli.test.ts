@@ -11,6 +11,7 @@ import type { RunResult } from '../../contracts/index.js';
 import { cli, cliEnv, type CliResult } from '../support/cli.js';
 import { runExample } from '../support/runs.js';
 import { useWorkerStack } from '../support/stack.js';
+import type { PublishOutcome } from '../../client/registry/publish.js';
 
 // The gated promotion itself is tested where it is built; here only what `promote` hands it.
 const gated = vi.hoisted(() => ({ requests: [] as unknown[] }));
@@ -33,25 +34,8 @@ const small = (spec: TaskSpec): TaskSpec => ({
   distill: { threshold: 0.8, maxRounds: 0, budget: {} },
 });
 
-interface Published {
-  name: string;
-  version: number;
-  reference: string;
-  hash: string;
-  created: boolean;
-  model: string;
-  createdBy: string;
-  source: {
-    runId: string;
-    candidateHash: string;
-    kind: string;
-    task: string;
-    datasetHash: string;
-    scores: { val: number | null; test: number | null };
-    optimizedOn: string[];
-  };
-  label?: { label: string; from: number | null; to: number; moved: boolean };
-}
+/** What `registry publish --json` prints. */
+type Published = PublishOutcome;
 
 interface Shown {
   reference: string;

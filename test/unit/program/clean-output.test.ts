@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseModelOutput } from '../../../core/genome/parse-output.js';
-import { editDistance, nearMiss, parseAndClean } from '../../../core/program/clean-output.js';
+import { nearMiss, parseAndClean } from '../../../core/program/clean-output.js';
+import { editDistance } from '../../../core/text.js';
 import type { Program } from '../../../core/program/program.js';
 import { answerWithProgram, runOnExample } from '../../../core/program/run.js';
 import { metricFromSpec, type Signature } from '../../../core/index.js';
