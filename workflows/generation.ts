@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -28,6 +29,7 @@ import {
   type Stage,
 } from '../contracts/index.js';
 import { waveFits } from '../core/engine/budget-gate.js';
+import { chainTip, extendWinners, plansOnTip, type Winner } from '../core/engine/chain.js';
 import {
   affordable,
   anyOperatorLeft,
@@ -53,6 +55,8 @@ const acts = proxyActivities<Activities>({ ...ACTIVITY_OPTIONS, startToCloseTime
 const REDRAW_ROUNDS = 2;
 /** Minibatches on which every planned parent was perfect (no child) a generation draws at most. */
 const MINIBATCH_ROUNDS = 3;
+/** Marks histories whose generations build on their first winner (search.chainWinners). */
+const CHAIN_WINNERS = 'chain-screened-winners';
 
 /**
  * One generation, every call spent where it counts:
@@ -62,7 +66,8 @@ const MINIBATCH_ROUNDS = 3;
  *    something to fix (the operators read the parents' train failures, the minibatch's first),
  *    drawing again any slot whose operator or parent had nothing to work on, and screen every child
  *    on that minibatch against its primary parent (paired); until the slots are used or
- *    `validatePerGeneration` children have beaten their parent;
+ *    `validatePerGeneration` children have beaten their parent (with `chainWinners`, the slots
+ *    left after the first winner build on the chain's tip, screened against it);
  * 5-6. score the children with the largest gains on the full validation split;
  * 7. choose the next population on validation.
  * Each wave shrinks to what the budget allows after the calls reserved for final scoring.
@@ -131,7 +136,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   const starters = [...(input.starters ?? [])];
   const proposals: ProposalResult[] = [];
   const screened: Member[] = [];
-  const winners: { child: Member; gain: number }[] = [];
+  let winners: Winner[] = [];
   const known = new Set(population.map((m) => m.hash));
   // A child costs its proposal and its screen; a step leaves room for validating one winner.
   const childCost = 1 + minibatchSize;
@@ -140,7 +145,9 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   let skipped = 0;
   let perfect = 0;
   let idleMinibatches = 0;
-  for (let slotsLeft = slots; slotsLeft > 0 && winners.length < search.validatePerGeneration;) {
+  // With search.chainWinners, the slots left after the first winner build on the chain's tip.
+  const chaining = (): boolean => search.chainWinners === true && winners.length > 0 && patched(CHAIN_WINNERS);
+  for (let slotsLeft = slots; slotsLeft > 0 && (winners.length < search.validatePerGeneration || chaining());) {
     const k = affordable(Math.min(search.childrenPerMinibatch, slotsLeft), childCost, (calls) =>
       fits(calls + minibatchSize + valIds.length),
     );
@@ -237,7 +244,12 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
     const ready = starters.splice(0, k).filter((c) => !known.has(c.hash));
     ready.forEach((c) => known.add(c.hash));
     children.push(...ready);
-    let plans = planChildren({ population, slots: k - ready.length, search, rng, credit });
+    const tip = chaining() ? chainTip(winners)?.child.hash : undefined;
+    const plan = (options: Omit<Parameters<typeof planChildren>[0], 'search' | 'rng' | 'credit'>): ChildPlan[] => {
+      const plans = planChildren({ ...options, search, rng, credit });
+      return tip ? plansOnTip(plans, tip) : plans;
+    };
+    let plans = plan({ population, slots: k - ready.length });
     planned += plans.length + ready.length;
     if (ready.length > 0) await screenOn([...new Set(ready.map((c) => c.parents[0]!))]);
     for (let round = 0; plans.length > 0;) {
@@ -271,16 +283,9 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
       // parents with something to fix on the minibatch.
       const tried = new Set<OperatorName>(results.flatMap((p) => (p.status === 'skipped' ? [p.operator] : [])));
       const exclude = (name: OperatorName): boolean => tried.has(name);
-      const fixable = population.filter((m) => !perfectOn(onMinibatch.get(m.hash)));
+      const fixable = tip ? population : population.filter((m) => !perfectOn(onMinibatch.get(m.hash)));
       if (fixable.length === 0 || !anyOperatorLeft(search, fixable.length, exclude)) break;
-      plans = planChildren({
-        population: fixable,
-        slots: shrinkTo(idle.length, childCost),
-        search,
-        rng,
-        exclude,
-        credit,
-      });
+      plans = plan({ population: fixable, slots: shrinkTo(idle.length, childCost), exclude });
       planned += plans.length;
     }
     // The paired screen: each child on the minibatch its primary parent was scored on.
@@ -288,7 +293,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
     if (affordableChildren.length > 0) {
       step('screening', `Screening ${affordableChildren.length} children on ${minibatch.length} train examples`);
       await screenOn(affordableChildren.map((c) => c.hash));
-      winners.push(...gainsOverParent({ children: affordableChildren, scores: onMinibatch }));
+      winners = extendWinners(winners, gainsOverParent({ children: affordableChildren, scores: onMinibatch }));
       screened.push(...affordableChildren);
     }
     return 'screened';

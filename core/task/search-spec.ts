@@ -68,6 +68,13 @@ export const searchSpecSchema = z
      * validatePerGeneration children have beaten their parent.
      */
     childrenPerMinibatch: z.number().int().positive().default(2),
+    /**
+     * Once a child has beaten its parent on a minibatch, the generation's remaining slots build on
+     * it (its children are screened against it on the next minibatches), and only the chain's last
+     * link is scored on the validation split: one full evaluation can then pay for several
+     * improvements. Off: the generation stops at its first validatePerGeneration winners.
+     */
+    chainWinners: z.boolean().default(true),
     maxPromptChars: z.number().int().positive().default(8000),
     maxDemos: z.number().int().nonnegative().default(8),
     /**

@@ -27,6 +27,9 @@ import { validTaskYaml } from '../unit/core/fixtures.js';
  */
 const trainIds = Array.from({ length: 30 }, (_, i) => `train-${i}`);
 const valIds = Array.from({ length: 20 }, (_, i) => `val-${i}`);
+const onlyReflect = { mutate: 0, crossover: 0, differential: 0, reflect: 1, merge: 0, demo: 0, bootstrap: 0 };
+/** The stub's hash for a proposed child (see proposeCandidate below). */
+const childHash = (p: ProposeInput): string => `${p.operator}:${p.parentHashes[0]}:${p.seed}`;
 
 /** Stub activities over a toy fitness (`score` below), counting one call per new (candidate, example). */
 function stubActivities(options: { reflectHasNothing: boolean; seedPerfectOn?: (id: string) => boolean }) {
@@ -252,11 +255,11 @@ describe('generation workflow with stub activities', () => {
     expect(result.stats.promoted).toBe(1);
   });
 
-  it('by default spreads the slots over minibatches, two children each, and stops at the first winner', async () => {
+  it('without chaining spreads the slots over minibatches, two children each, and stops at the first winner', async () => {
     const stubs = stubActivities({ reflectHasNothing: false });
     const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
     const result = await runGeneration(stubs, {
-      spec: { ...spec, search: { ...spec.search, populationSize: 6, minibatchSize: 5 } },
+      spec: { ...spec, search: { ...spec.search, populationSize: 6, minibatchSize: 5, chainWinners: false } },
     });
     const screens = stubs.calls.filter((c) => c.purpose === 'screen');
     const minibatches = [...new Set(screens.map((s) => s.exampleIds.join()))];
@@ -275,6 +278,41 @@ describe('generation workflow with stub activities', () => {
     expect(winnersPerStep.at(-1)).toBeGreaterThan(0);
     expect(result.stats.promoted).toBe(1);
     expect(result.stats.screened).toBeLessThan(5);
+  });
+
+  it('by default builds on the first winner: later steps screen its children against it, and only the last link is validated', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false });
+    const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
+    const result = await runGeneration(stubs, {
+      spec: {
+        ...spec,
+        search: { ...spec.search, populationSize: 8, minibatchSize: 5, operators: onlyReflect },
+      },
+    });
+    const screens = stubs.calls.filter((c) => c.purpose === 'screen');
+    const steps = [...new Set(screens.map((s) => s.exampleIds.join()))].map((key) =>
+      screens.filter((s) => s.exampleIds.join() === key),
+    );
+    const onStep = (hash: string, ids: string[]): number => ids.filter((id) => score(hash, id)).length;
+    // Walk the steps as the workflow does: the tip is the seed until a child beats its parent.
+    let tip = 'seed';
+    const links: string[] = [];
+    for (const step of steps) {
+      const ids = step[0]!.exampleIds;
+      expect(step[0]!.hash).toBe(tip);
+      const children = step.slice(1).map((s) => s.hash);
+      for (const child of children)
+        expect(stubs.proposals.find((p) => childHash(p) === child)?.parentHashes[0]).toBe(tip);
+      const best = children
+        .filter((c) => onStep(c, ids) > onStep(tip, ids))
+        .sort((a, b) => onStep(b, ids) - onStep(a, ids) || (a < b ? -1 : 1))[0];
+      if (best) links.push((tip = best));
+    }
+    expect(links.length).toBeGreaterThan(1);
+    expect(result.stats.screened).toBe(7);
+    const validated = [...new Set(stubs.calls.filter((c) => c.purpose === 'validate').map((c) => c.hash))];
+    expect(validated).toEqual(['seed', tip]);
+    expect(result.stats.promoted).toBe(1);
   });
 
   it('shrinks the last wave to the budget left after the reserve instead of dropping it', async () => {
@@ -348,7 +386,7 @@ describe('generation workflow with stub activities', () => {
 
 /** The toy fitness: a candidate passes an example with a probability fixed by its hash (children vary). */
 function score(hash: string, id: string): number {
-  const quality = hash === 'seed' ? 0.3 : Number(hash.split(':')[2] ?? 0) / 2 ** 31;
+  const quality = hash === 'seed' ? 0.3 : Number(hash.split(':').at(-1) ?? 0) / 2 ** 31;
   const draw = Number.parseInt(createHash('sha256').update(`${hash}|${id}`).digest('hex').slice(0, 8), 16) / 2 ** 32;
   return draw < quality ? 1 : 0;
 }
