@@ -38,7 +38,7 @@ export function splitExamples(examples: readonly Example[], spec: SplitSpec): Da
 }
 
 /**
- * With `groupRepeats`, examples with identical inputs (a dataset that repeats a question) end up in one split: a repeat
+ * With `groupRepeats` (the default), examples with identical inputs (a dataset that repeats a question) end up in one split: a repeat
  * in test of a train input would be shown to the model as a demo, or to the meta model, and then
  * scored as if unseen. Each such group is gathered into train (or, when train has too few examples
  * asked only once left to trade, into val, then test); every member moved there trades places with

@@ -23,8 +23,9 @@ export const splitSpecSchema = z
     /**
      * Keep examples with identical inputs in one split, so a repeated question never sits in test
      * (or val) while its twin is in train, where it can be shown as a demo or to the meta model.
+     * On by default; false reproduces splits made before it was.
      */
-    groupRepeats: z.boolean().default(false),
+    groupRepeats: z.boolean().default(true),
   })
   .superRefine((split, ctx) => {
     const sizes = [split.train, split.val, split.test];

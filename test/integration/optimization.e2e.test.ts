@@ -212,9 +212,9 @@ describe('optimization run end to end', () => {
   });
 
   it('never shows a test-split input to the meta model or in a demo, through evolution and every distillation', async () => {
-    // The example dataset repeats a few ticket texts (some inside longer ones) and its split does not
-    // set groupRepeats: a test text that is also part of a train or validation input may be shown
-    // with that input.
+    // Identical inputs share a split (data.split.groupRepeats), but the example dataset has a few
+    // ticket texts inside longer ones: a test text that is part of a train or validation input may
+    // be shown with that input.
     const { rows: inputs } = await stack.db.query<{ split: string; text: string }>(
       `SELECT split, inputs->>'ticket' AS text FROM examples WHERE run_id = $1`,
       [result.runId],
