@@ -115,15 +115,26 @@ await withCleanup(async (cleanup) => {
   const kib = (bytes: number): string => fixed(bytes / 1024, 0);
   console.log(
     markdownTable(
-      ['workflow history', 'events', 'KiB', 'activities'],
+      ['workflow history', 'events', 'KiB', 'activities', 'largest payload KiB (where)'],
       [
         ...byBytes
           .slice(0, 4)
-          .map((h) => [h.workflowId, h.events, kib(h.bytes), [...h.activities.values()].reduce((a, b) => a + b, 0)]),
-        [`all ${histories.length} executions`, totalEvents, kib(totalBytes), ''],
+          .map((h) => [
+            h.workflowId,
+            h.events,
+            kib(h.bytes),
+            [...h.activities.values()].reduce((a, b) => a + b, 0),
+            `${kib(h.largestPayloadBytes)} (${h.largestPayloadAt})`,
+          ]),
+        [`all ${histories.length} executions`, totalEvents, kib(totalBytes), '', ''],
       ],
     ),
   );
+  const largest = [...histories].sort((a, b) => b.largestPayloadBytes - a.largestPayloadBytes)[0];
+  if (largest)
+    console.log(
+      `largest payload of the run: ${kib(largest.largestPayloadBytes)} KiB, ${largest.workflowId} ${largest.largestPayloadAt}; most activities pending in one workflow: ${Math.max(...histories.map((h) => h.maxPending))}`,
+    );
   console.log();
   console.log(
     markdownTable(

@@ -72,7 +72,7 @@ export interface GenerationTiming {
 }
 
 /**
- * Per-generation pace of a run (benchmarks): seconds since the previous generation finished (or
+ * Per-generation pace of a run's evolution (benchmarks; distillation rounds left out): seconds since the previous generation finished (or
  * the run was created), and the ledger's evaluation and proposal calls of the generation.
  */
 export async function generationTimings(db: Db, runId: string): Promise<GenerationTiming[]> {
@@ -84,7 +84,7 @@ export async function generationTimings(db: Db, runId: string): Promise<Generati
             (SELECT count(*) FROM model_calls c WHERE c.run_id = g.run_id AND c.generation = g.generation
                 AND c.purpose LIKE 'propose:%') AS proposals
        FROM generations g JOIN runs r ON r.id = g.run_id
-      WHERE g.run_id = $1 ORDER BY g.generation`,
+      WHERE g.run_id = $1 AND g.stage = 'evolve' ORDER BY g.generation`,
     [runId],
   );
   return rows.map((r) => ({
