@@ -12,7 +12,14 @@ import type { ActivityDeps } from './deps.js';
 import { externalScorer } from './metric-scorer.js';
 import type { ModelGateway } from './model-gateway.js';
 import { gatewayCall, programRunner } from './program-runner.js';
-import type { EvaluateInput, EvaluationResult, ModelRole } from '../contracts/index.js';
+import { splitIds } from '../storage/examples.js';
+import type {
+  EvaluateInput,
+  EvaluationResult,
+  ModelRole,
+  ValidationScores,
+  ValidationScoresInput,
+} from '../contracts/index.js';
 
 export function modelForRole(spec: TaskSpec, role: ModelRole): string {
   if (typeof role === 'object') return 'model' in role ? role.model : role.production;
@@ -84,6 +91,26 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
       mean: ordered.reduce((a, b) => a + b, 0) / Math.max(1, ordered.length),
       spend: await readRunSpend(db, runId),
     };
+  };
+}
+
+/**
+ * Members' validation scores read back from storage, in the order of the run's validation split:
+ * what `Member.stored` leaves out of workflow payloads. No model call; null for a member with any
+ * example not evaluated under this role's model.
+ */
+export function createValidationScoresActivity({ db }: ActivityDeps, store: RunStore) {
+  return async function validationScores(input: ValidationScoresInput): Promise<ValidationScores[]> {
+    const spec = await store.spec(input.runId);
+    const label = programLabel(modelForRole(spec, input.role), undefined);
+    const valIds = await splitIds(db, input.runId, 'val');
+    return Promise.all(
+      input.hashes.map(async (hash) => {
+        const stored = await storedScores(db, input.runId, hash, label, valIds);
+        const scores = valIds.map((id) => stored.get(id));
+        return { hash, scores: scores.every((s) => s !== undefined) ? scores.map(round) : null };
+      }),
+    );
   };
 }
 

@@ -1,7 +1,7 @@
 import { type ActivityDeps } from './deps.js';
 import { createDistillActivities } from './distill-activities.js';
 import { createDoctorActivities } from './doctor.js';
-import { createEvaluateActivity } from './evaluate.js';
+import { createEvaluateActivity, createValidationScoresActivity } from './evaluate.js';
 import { ModelGateway } from './model-gateway.js';
 import { createProgramSummaryActivities } from './program-summaries.js';
 import { createPromotionActivities } from './promotion.js';
@@ -27,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDistillActivities(deps, store),
     ...createPromotionActivities(deps, policy),
     evaluateCandidate: createEvaluateActivity(deps, store, gateway),
+    validationScores: createValidationScoresActivity(deps, store),
     proposeCandidate: createProposeActivity(deps, store, gateway),
   };
 }

@@ -33,6 +33,19 @@ export interface EvaluateInput {
   program?: CallProgram;
 }
 
+/** Members' validation scores, read back from storage (no model call): see `Member.stored`. */
+export interface ValidationScoresInput {
+  runId: string;
+  role: ModelRole;
+  hashes: string[];
+}
+
+/** Each member's scores in the order of the run's validation split; null when any is missing. */
+export interface ValidationScores {
+  hash: string;
+  scores: number[] | null;
+}
+
 export interface ProposeInput {
   runId: string;
   generation: number;

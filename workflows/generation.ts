@@ -45,6 +45,7 @@ import { creditAfterScreen } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
 import type { OperatorName } from '../core/task/search-spec.js';
 import { evaluateInBatches } from './evaluate-batches.js';
+import { withoutScores, withScores } from './score-handles.js';
 import { activityWindow } from './fan-out.js';
 import { emptyStats, generationStats } from './generation-stats.js';
 import { ACTIVITY_OPTIONS } from './activity-options.js';
@@ -100,13 +101,14 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
     return k;
   };
 
-  // 1. Parents not yet scored on the full validation split (the seed, in generation 0).
-  let population = input.population;
+  // 1. Parents' stored validation vectors read back; parents not yet scored on the full validation
+  // split (the seed, in generation 0) are evaluated.
+  let population = await withScores(acts, window, { runId, role }, input.population, valIds.length);
   const unscored = population.filter((m) => m.scores.length !== valIds.length);
   if (unscored.length > 0 && !fits(unscored.length * valIds.length)) {
     setCurrentDetails('Budget used up before the parents could be scored');
     return {
-      population,
+      population: withoutScores(population, valIds.length),
       rngState: rng.getState(),
       screenQueue: input.screenQueue ?? [],
       stats: emptyStats(generation, population),
@@ -220,7 +222,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
     `Done: best ${best.score.toFixed(3)} (${short(best.hash)}, ${best.operator}); ${stats.promoted} of ${stats.screened} screened children beat their parent and were evaluated fully`,
   );
   return {
-    population: next,
+    population: withoutScores(next, valIds.length),
     rngState: rng.getState(),
     screenQueue,
     stats,

@@ -12,8 +12,16 @@ export interface Member {
   parents: string[];
   /** Mean validation score. */
   score: number;
-  /** Per-example validation scores, aligned with PreparedRun.valIds. */
+  /**
+   * Per-example validation scores, aligned with PreparedRun.valIds. Empty in workflow payloads when
+   * `stored` is set: population × validation size would otherwise grow every payload.
+   */
   scores: number[];
+  /**
+   * The member's validation scores are in storage (every example evaluated): payloads carry the
+   * mean only, and a generation reads the vector back where it selects (no model call).
+   */
+  stored?: true;
 }
 
 export interface Spend {

@@ -130,6 +130,16 @@ async function statusWhen(handle: WorkflowHandle, ok: (s: RunStatusView) => bool
   throw new Error(`the run's status never matched; last: ${JSON.stringify(last)}`);
 }
 
+/** The first payload of a history event, decoded from Temporal's JSON payload converter. */
+function decodeFirst(payloads: { data?: Uint8Array | null }[] | null | undefined): {
+  population?: { scores: number[]; stored?: boolean }[];
+} {
+  const data = payloads?.[0]?.data;
+  if (!data) throw new Error('the event carries no payload');
+  const decoded = JSON.parse(Buffer.from(data).toString('utf8')) as { population?: { scores: number[] }[] };
+  return Array.isArray(decoded) ? (decoded[0] as typeof decoded) : decoded;
+}
+
 const upTo = (n: number): number[] => Array.from({ length: n + 1 }, (_, i) => i);
 
 describe('run workflow with stub activities', { timeout: 30_000 }, () => {
@@ -160,6 +170,34 @@ describe('run workflow with stub activities', { timeout: 30_000 }, () => {
       }
       expect(await handle.query(statusQuery)).toMatchObject({ status: 'completed', phase: 'done' });
     });
+  });
+
+  it('passes populations as means and handles: no generation input or result carries a score vector', async () => {
+    await withRun(
+      server,
+      runInput({ validatePerGeneration: 3, childrenPerMinibatch: 4 }),
+      async ({ handle, stubs, client }) => {
+        const result = await handle.result();
+        expect(result.status).toBe('completed');
+        for (const g of upTo(GENERATIONS)) {
+          const child = client.workflow.getHandle(generationWorkflowId(result.runId, g));
+          const events = (await child.fetchHistory()).events ?? [];
+          const input = decodeFirst(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads);
+          const output = decodeFirst(events.at(-1)?.workflowExecutionCompletedEventAttributes?.result?.payloads);
+          for (const member of [...(input.population ?? []), ...(output.population ?? [])]) {
+            expect(member.scores).toEqual([]);
+          }
+          // Every member after generation 0 was scored on the whole validation split: a handle.
+          expect(output.population?.every((m) => m.stored === true)).toBe(true);
+        }
+        // Later generations read their parents' vectors back where they select, without model calls.
+        const reads = stubs.log.scoreReads.flat();
+        expect(reads.length).toBeGreaterThan(0);
+        for (const g of stubs.log.generations.slice(0, -1)) for (const h of g.population) expect(reads).toContain(h);
+        // The best's vector came back for the paired comparison with the seed on validation.
+        expect(result.winner.n).toBe(10);
+      },
+    );
   });
 
   it('pauses after the current generation and starts no other until resumed', async () => {
@@ -336,11 +374,17 @@ describe('run workflow across continue-as-new', { timeout: 30_000 }, () => {
     expect(stubs.log.prepareRuns).toBe(1);
     expect(stubs.log.seedsStored).toBe(1);
     expect(stubs.recordedGenerations()).toEqual(upTo(GENERATIONS));
-    // Each generation builds on the population the one before it chose, in an earlier run.
+    // Each generation builds on the population the one before it chose, in an earlier run (or on a
+    // child of its own that beat its parent: a chain's link).
     for (const g of upTo(GENERATIONS).slice(1)) {
-      const parents = stubs.log.proposals.filter((p) => p.generation === g).flatMap((p) => p.parentHashes);
+      const proposals = stubs.log.proposals.filter((p) => p.generation === g);
+      const ownChildren = new Set(proposals.map((p) => `child-${p.seed}`));
+      const parents = proposals.flatMap((p) => p.parentHashes);
       expect(parents.length).toBeGreaterThan(0);
-      for (const parent of parents) expect(stubs.log.generations[g - 1]!.population).toContain(parent);
+      expect(parents.some((parent) => stubs.log.generations[g - 1]!.population.includes(parent))).toBe(true);
+      for (const parent of parents) {
+        expect(stubs.log.generations[g - 1]!.population.includes(parent) || ownChildren.has(parent)).toBe(true);
+      }
     }
     expect(comparable(result)).toEqual(comparable(once));
   });

@@ -10,6 +10,8 @@ import type {
   ProposalResult,
   RunStatus,
   RunResult,
+  ValidationScores,
+  ValidationScoresInput,
 } from '../../contracts/index.js';
 
 /**
@@ -49,6 +51,8 @@ export function runStubs() {
     generations: [] as { generation: number; population: string[] }[],
     finalized: [] as { status: RunStatus; result: RunResult }[],
     failures: [] as string[],
+    /** The members each validationScores read asked for. */
+    scoreReads: [] as string[][],
   };
 
   const activities = {
@@ -67,6 +71,17 @@ export function runStubs() {
       for (const id of exampleIds) book(`${model}|${hash}|${id}`);
       const scores = exampleIds.map((id) => fitness(hash, id));
       return Promise.resolve({ hash, model, scores, mean: average(scores), spend });
+    },
+    validationScores(input: ValidationScoresInput): Promise<ValidationScores[]> {
+      log.scoreReads.push(input.hashes);
+      const model = typeof input.role === 'object' ? JSON.stringify(input.role) : input.role;
+      const complete = (hash: string): boolean => prepared.valIds.every((id) => paid.has(`${model}|${hash}|${id}`));
+      return Promise.resolve(
+        input.hashes.map((hash) => ({
+          hash,
+          scores: complete(hash) ? prepared.valIds.map((id) => fitness(hash, id)) : null,
+        })),
+      );
     },
     proposeCandidate(input: ProposeInput): Promise<ProposalResult> {
       log.proposals.push(input);

@@ -2,6 +2,7 @@ import { encodePurpose, maxSpend, type RunResult, type ScoredProgram } from '../
 import { waveFits } from '../../core/engine/budget-gate.js';
 import { pairedComparison, type PairedComparison } from '../../core/stats/paired-test.js';
 import { evaluateInBatches } from '../evaluate-batches.js';
+import { withScores } from '../score-handles.js';
 import { acts } from './activities.js';
 import { mean, type Run } from './state.js';
 
@@ -69,8 +70,16 @@ export async function scoreFinalists(run: Run): Promise<Finalists> {
   const baseline = programs[0]!;
   const finalists = programs.slice(1);
   // Honest winners: is the best's advantage over the seed on validation more than noise?
-  const bestMember = finalistMembers[0];
-  const comparison = pairedComparison(seedMember.scores, bestMember?.scores ?? seedMember.scores);
+  const [bestMember] = await withScores(
+    acts,
+    run.window,
+    { runId, role: 'dev' },
+    finalistMembers.slice(0, 1),
+    prepared.valIds.length,
+  );
+  // A best whose stored vector could not be read back entire compares as the seed (no evidence).
+  const bestScores = bestMember?.scores.length === seedMember.scores.length ? bestMember.scores : seedMember.scores;
+  const comparison = pairedComparison(seedMember.scores, bestScores);
   const seedIsBest = bestMember?.hash === seedHash || !bestMember;
   return {
     programs,
