@@ -4,14 +4,15 @@ import { metricFromSpec } from '../core/metrics/registry.js';
 import { programLabel, samplingOf } from '../core/program/program.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { loadGenome } from '../storage/candidates.js';
-import { insertEvaluation, storedScores } from '../storage/evaluations.js';
+import { insertEvaluations, storedScores, type NewEvaluation } from '../storage/evaluations.js';
 import type { RunStore } from '../storage/run-store.js';
 import { readRunSpend } from '../storage/spend.js';
 import { mapBounded } from './concurrency.js';
 import type { ActivityDeps } from './deps.js';
 import { externalScorer } from './metric-scorer.js';
 import type { ModelGateway } from './model-gateway.js';
-import { gatewayCall, programRunner } from './program-runner.js';
+import { programRequests } from '../core/program/request.js';
+import { gatewayCall, gatewayRequest, programRunner, type CallSite } from './program-runner.js';
 import { splitIds } from '../storage/examples.js';
 import type {
   EvaluateInput,
@@ -49,39 +50,54 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
       const examples = await store.examples(runId, [...new Set([...todo, ...demoIds])]);
       const demos = resolveDemos(genome.demos, examples);
       const taskFile = await store.taskFile(runId);
+      const program = { signature: spec.signature, genome, demos, ...(sampling ? { sampling } : {}) };
+      const site: CallSite = { runId, generation: input.generation, purpose: input.purpose, modelName, endpoint };
+      // The batch's cache answers in one query; the gateway still books every call as it is made.
+      const lookup = await gateway.lookUp(
+        todo.flatMap((id) =>
+          programRequests(program, examples.get(id)!.inputs, endpoint).map((r) => gatewayRequest(site, r)),
+        ),
+      );
       const runExample = programRunner({
-        program: { signature: spec.signature, genome, demos, ...(sampling ? { sampling } : {}) },
-        call: gatewayCall(gateway, {
-          runId,
-          generation: input.generation,
-          purpose: input.purpose,
-          modelName,
-          endpoint,
-        }),
+        program,
+        call: gatewayCall(gateway, site, lookup),
         structuredOutput: endpoint.structuredOutput,
         metric: metricFromSpec(spec.metric, spec.signature),
         scorer: externalScorer({ runId, generation: input.generation, spec, taskFile, gateway }),
       });
-      await mapBounded(todo, endpoint.maxConcurrency, async (exampleId) => {
-        const { output, raw, result, reply } = await runExample(examples.get(exampleId)!);
-        await insertEvaluation(db, {
-          runId,
-          hash,
-          model: label,
-          exampleId,
-          output,
-          raw,
-          score: result.score,
-          feedback: result.feedback ?? null,
-          promptTokens: reply.promptTokens,
-          completionTokens: reply.completionTokens,
-          latencyMs: reply.latencyMs,
-          cached: reply.cached,
-          costUsd: reply.costUsd,
+      // Evaluations are written together: every FLUSH_EVERY answers and when the activity ends (also
+      // on failure). An answer lost with a crashed worker is in the response cache: its retry pays nothing.
+      let pending: NewEvaluation[] = [];
+      const flush = async (): Promise<void> => {
+        const rows = pending;
+        pending = [];
+        await insertEvaluations(db, rows);
+      };
+      try {
+        await mapBounded(todo, endpoint.maxConcurrency, async (exampleId) => {
+          const { output, raw, result, reply } = await runExample(examples.get(exampleId)!);
+          pending.push({
+            runId,
+            hash,
+            model: label,
+            exampleId,
+            output,
+            raw,
+            score: result.score,
+            feedback: result.feedback ?? null,
+            promptTokens: reply.promptTokens,
+            completionTokens: reply.completionTokens,
+            latencyMs: reply.latencyMs,
+            cached: reply.cached,
+            costUsd: reply.costUsd,
+          });
+          scores.set(exampleId, result.score);
+          if (pending.length >= FLUSH_EVERY) await flush();
+          heartbeat({ done: scores.size, total: exampleIds.length });
         });
-        scores.set(exampleId, result.score);
-        heartbeat({ done: scores.size, total: exampleIds.length });
-      });
+      } finally {
+        await flush();
+      }
     }
     const ordered = exampleIds.map((id) => round(scores.get(id) ?? 0));
     return {
@@ -113,6 +129,9 @@ export function createValidationScoresActivity({ db }: ActivityDeps, store: RunS
     );
   };
 }
+
+/** Evaluations written per statement at most (an activity of EVAL_BATCH examples writes once). */
+const FLUSH_EVERY = 50;
 
 /** Scores travel through workflow history: four decimals are plenty and keep it small. */
 function round(score: number): number {

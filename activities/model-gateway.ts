@@ -9,7 +9,7 @@ import type { ModelSpec } from '../core/task/model-spec.js';
 import type { SampleReply } from '../core/program/vote.js';
 import { type Db } from '../platform/db.js';
 import { bookAttempt, bookCacheHit, type LedgerEntry } from '../storage/ledger.js';
-import { cachedResponse } from '../storage/response-cache.js';
+import { cachedResponse, cachedResponses, type CachedResponse } from '../storage/response-cache.js';
 import { Semaphore } from './concurrency.js';
 import {
   backoffMs,
@@ -39,6 +39,12 @@ export interface ModelCallRequest {
   validate?: (content: string) => string | undefined;
   /** Abandons the call (and its waits); defaults to the running activity's cancellation signal. */
   signal?: AbortSignal;
+}
+
+/** Cached answers looked up ahead for a batch of requests: a key in `keys` missing from `hits` was a miss. */
+export interface CacheLookup {
+  keys: ReadonlySet<string>;
+  hits: ReadonlyMap<string, CachedResponse>;
 }
 
 /** A model's reply as a program reads it (`core/program`): text, cost, and whether it was cached or malformed. */
@@ -76,6 +82,8 @@ export class ModelGateway {
   private readonly clients = new Map<string, OpenAI>();
   private readonly limits = new Map<string, Semaphore>();
   private readonly limiter: SharedRateLimiter;
+  /** Paid calls in flight by request key: the same request asked meanwhile waits for that answer. */
+  private readonly inflight = new Map<string, Promise<ModelCallResult>>();
 
   constructor(
     private readonly db: Db,
@@ -86,23 +94,48 @@ export class ModelGateway {
     this.limiter = new SharedRateLimiter(db);
   }
 
-  async call(req: ModelCallRequest): Promise<ModelCallResult> {
+  /** Looks up the cached answers of many requests in one query (an activity's batch), for `call`. */
+  async lookUp(reqs: readonly ModelCallRequest[]): Promise<CacheLookup> {
+    const keys = new Set(reqs.map(requestKey));
+    return { keys, hits: await cachedResponses(this.db, [...keys]) };
+  }
+
+  /**
+   * One model call. `lookup`, when it covers this request, answers the cache question without a
+   * query of its own. The same request already being paid for by this worker is not sent again:
+   * it waits for that answer and is booked as a cache hit.
+   */
+  async call(req: ModelCallRequest, lookup?: CacheLookup): Promise<ModelCallResult> {
     const key = requestKey(req);
-    const hit = await cachedResponse(this.db, key);
-    if (hit) {
-      const result: ModelCallResult = {
-        content: hit.content,
-        promptTokens: hit.promptTokens,
-        completionTokens: hit.completionTokens,
-        latencyMs: hit.latencyMs,
-        costUsd: costOf(req.endpoint, hit.promptTokens, hit.completionTokens),
-        cached: true,
-      };
-      await bookCacheHit(this.db, { ...this.entry(req, key), ...usage(result) });
-      return result;
+    const hit = lookup?.keys.has(key) ? lookup.hits.get(key) : await cachedResponse(this.db, key);
+    if (hit) return this.answerFromCache(req, key, hit);
+    const pending = this.inflight.get(key);
+    if (pending) {
+      // A failed or malformed answer is not shared: this call asks on its own, as it would have.
+      const answer = await pending.catch(() => undefined);
+      if (answer && !answer.malformed) return this.answerFromCache(req, key, answer);
     }
     const signal = req.signal ?? activitySignal();
-    return this.concurrency(req).run(() => this.send(req, key, signal));
+    const sent = this.concurrency(req).run(() => this.send(req, key, signal));
+    this.inflight.set(key, sent);
+    try {
+      return await sent;
+    } finally {
+      if (this.inflight.get(key) === sent) this.inflight.delete(key);
+    }
+  }
+
+  private async answerFromCache(req: ModelCallRequest, key: string, hit: CachedResponse): Promise<ModelCallResult> {
+    const result: ModelCallResult = {
+      content: hit.content,
+      promptTokens: hit.promptTokens,
+      completionTokens: hit.completionTokens,
+      latencyMs: hit.latencyMs,
+      costUsd: costOf(req.endpoint, hit.promptTokens, hit.completionTokens),
+      cached: true,
+    };
+    await bookCacheHit(this.db, { ...this.entry(req, key), ...usage(result) });
+    return result;
   }
 
   private entry(

@@ -4,7 +4,8 @@ import type { ExternalScorer } from '../core/metrics/registry.js';
 import type { Program } from '../core/program/program.js';
 import { runOnExample, type OutputParser, type ProgramCall } from '../core/program/run.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
-import type { ModelCallRequest, ModelCallResult } from './model-gateway.js';
+import type { ProgramRequest } from '../core/program/request.js';
+import type { CacheLookup, ModelCallRequest, ModelCallResult } from './model-gateway.js';
 import { isContextLengthFailure } from './provider-errors.js';
 
 /**
@@ -24,22 +25,28 @@ export interface CallSite {
   endpoint: ModelSpec;
 }
 
-/** The gateway as a program's model call: one request, booked and cached under the call site. */
+/** A program's request as the gateway takes it, booked under the call site. */
+export function gatewayRequest(site: CallSite, request: ProgramRequest): ModelCallRequest {
+  return {
+    ...site,
+    messages: request.messages,
+    ...(request.responseFormat ? { responseFormat: request.responseFormat as unknown as Record<string, unknown> } : {}),
+    temperature: request.temperature,
+    ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    ...(request.validate ? { validate: request.validate } : {}),
+  };
+}
+
+/**
+ * The gateway as a program's model call: one request, booked and cached under the call site;
+ * `lookup` holds cache answers looked up ahead for a batch (`ModelGateway.lookUp`).
+ */
 export function gatewayCall(
-  gateway: { call(req: ModelCallRequest): Promise<ModelCallResult> },
+  gateway: { call(req: ModelCallRequest, lookup?: CacheLookup): Promise<ModelCallResult> },
   site: CallSite,
+  lookup?: CacheLookup,
 ): ProgramCall<ModelCallResult> {
-  return (request) =>
-    gateway.call({
-      ...site,
-      messages: request.messages,
-      ...(request.responseFormat
-        ? { responseFormat: request.responseFormat as unknown as Record<string, unknown> }
-        : {}),
-      temperature: request.temperature,
-      ...(request.seed !== undefined ? { seed: request.seed } : {}),
-      ...(request.validate ? { validate: request.validate } : {}),
-    });
+  return (request) => gateway.call(gatewayRequest(site, request), lookup);
 }
 
 type ReplyFigures = 'promptTokens' | 'completionTokens' | 'latencyMs' | 'cached' | 'costUsd';

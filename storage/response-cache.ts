@@ -25,6 +25,30 @@ export async function cachedResponse(db: Db, key: string): Promise<CachedRespons
   };
 }
 
+/** The answers stored for many keys in one query (an activity's batch), by key; absent keys are misses. */
+export async function cachedResponses(db: Db, keys: readonly string[]): Promise<Map<string, CachedResponse>> {
+  if (keys.length === 0) return new Map();
+  const { rows } = await db.query<{
+    key: string;
+    response: { content: string; latencyMs: number };
+    prompt_tokens: number;
+    completion_tokens: number;
+  }>('SELECT key, response, prompt_tokens, completion_tokens FROM response_cache WHERE key = ANY($1)', [
+    [...new Set(keys)],
+  ]);
+  return new Map(
+    rows.map((row) => [
+      row.key,
+      {
+        content: row.response.content,
+        latencyMs: row.response.latencyMs,
+        promptTokens: row.prompt_tokens,
+        completionTokens: row.completion_tokens,
+      },
+    ]),
+  );
+}
+
 /** Forgets every cached answer (benchmarks measuring paid calls start from an empty cache). */
 export async function clearResponseCache(db: Db): Promise<void> {
   await db.query('DELETE FROM response_cache');

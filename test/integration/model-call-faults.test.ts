@@ -109,6 +109,31 @@ describe('model call faults', () => {
     expect(rows.map((r) => [r.outcome, Number(r.n)])).toEqual([['malformed', 2]]);
   });
 
+  it('the same request asked twice at once is paid once; a batch lookup answers from the cache without asking', async () => {
+    const server = await serve({ seed: 2, models: simModels() });
+    const runId = await ledgerRun(`single-flight-${Date.now()}`);
+    const gateway = new ModelGateway(stack.db, policyFromConfig(stack.config));
+    const req = request(runId, endpointWithoutRetries(server), 'I was charged twice this month.');
+    const [first, second] = await Promise.all([gateway.call(req), gateway.call(req)]);
+    expect(first!.content).toBe(second!.content);
+    expect([first!.cached, second!.cached].sort()).toEqual([false, true]);
+    expect(totalRequests(server)).toBe(1);
+    // Looked up ahead (as an evaluation batch does): a hit and a miss, each in one query for both.
+    const other = request(runId, endpointWithoutRetries(server), 'My parcel never arrived.');
+    const lookup = await gateway.lookUp([req, other]);
+    expect([...lookup.keys].sort()).toEqual([requestKey(req), requestKey(other)].sort());
+    expect([...lookup.hits.keys()]).toEqual([requestKey(req)]);
+    expect((await gateway.call(req, lookup)).cached).toBe(true);
+    expect((await gateway.call(other, lookup)).cached).toBe(false);
+    expect(totalRequests(server)).toBe(2);
+    const { rows } = await stack.db.query<{ cached: boolean; n: string }>(
+      `SELECT cached, count(*) AS n FROM model_calls WHERE run_id = $1 GROUP BY cached ORDER BY cached`,
+      [runId],
+    );
+    // Two paid answers; the cache hits on a key this run already paid for are not booked again.
+    expect(rows.map((r) => [r.cached, Number(r.n)])).toEqual([[false, 2]]);
+  });
+
   it('a reply still malformed after its retries is asked again next time, never served from the cache', async () => {
     const server = await serve({ seed: 2, models: simModels({ faults: { malformedRate: 1 } }) });
     const runId = await ledgerRun(`malformed-${Date.now()}`);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { metricFromSpec, parseTaskSpec, type Genome } from '../../../core/index.js';
 import type { Program } from '../../../core/program/program.js';
 import { requestKey, type ModelCallRequest, type ModelCallResult } from '../../../activities/model-gateway.js';
-import { gatewayCall, programRunner, type CallSite } from '../../../activities/program-runner.js';
+import { gatewayCall, gatewayRequest, programRunner, type CallSite } from '../../../activities/program-runner.js';
+import { programRequests } from '../../../core/program/request.js';
 
 const spec = parseTaskSpec(
   `
@@ -86,6 +87,24 @@ describe('the program runner', () => {
       'a000f59fa9f35db98a8a46edd3248791b35e1ad971fa5339e9c8388787a0599c',
       '83ab302b48618e74680f9713afd8b12f41645fd10d5dab722b14e69d0cfbea43',
     ]);
+  });
+
+  it("a batch's requests built ahead (for one cache lookup) are the ones the runner sends", async () => {
+    const voting: Program = {
+      signature: spec.signature,
+      genome: genome('think'),
+      demos: thinkDemos,
+      sampling: { samples: 3, temperature: 0.7 },
+    };
+    for (const [program, structuredOutput] of [
+      [{ signature: spec.signature, genome: genome('direct'), demos: [] }, true],
+      [voting, false],
+    ] as const) {
+      const ahead = programRequests(program, example.inputs, { structuredOutput }).map((r) =>
+        requestKey(gatewayRequest(site, r)),
+      );
+      expect(ahead).toEqual(await keysFor(program, structuredOutput));
+    }
   });
 
   it('stores the answer, the raw reply and the score of one example', async () => {
