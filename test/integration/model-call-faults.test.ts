@@ -115,8 +115,8 @@ describe('model call faults', () => {
     const gateway = new ModelGateway(stack.db, policyFromConfig(stack.config));
     const req = request(runId, endpointWithoutRetries(server), 'I was charged twice this month.');
     const [first, second] = await Promise.all([gateway.call(req), gateway.call(req)]);
-    expect(first!.content).toBe(second!.content);
-    expect([first!.cached, second!.cached].sort()).toEqual([false, true]);
+    expect(first.content).toBe(second.content);
+    expect([first.cached, second.cached].sort()).toEqual([false, true]);
     expect(totalRequests(server)).toBe(1);
     // Looked up ahead (as an evaluation batch does): a hit and a miss, each in one query for both.
     const other = request(runId, endpointWithoutRetries(server), 'My parcel never arrived.');
