@@ -9,13 +9,23 @@ import { HEARTBEAT_EVERY_MS } from '../contracts/index.js';
  * activity's own last `heartbeat(details)` (its progress, shown in the UI), so activities keep
  * using the SDK's `heartbeat` and need not know about the timer.
  */
+/** The least time between two beats an activity's own progress reports send (the timer's beats aside). */
+const PROGRESS_EVERY_MS = 1_000;
+
 export const heartbeatWhileRunning: ActivityInterceptorsFactory = (ctx) => {
-  const send = ctx.heartbeat;
+  const sdkHeartbeat = ctx.heartbeat;
   let progress: unknown;
-  // The SDK's heartbeat() calls the context's own function: record what the activity reports.
+  let sentAt = Number.NEGATIVE_INFINITY;
+  const send = (details: unknown): void => {
+    sentAt = performance.now();
+    sdkHeartbeat(details);
+  };
+  // The SDK's heartbeat() calls the context's own function: record what the activity reports, and
+  // pass it on at most every PROGRESS_EVERY_MS (an evaluation reports after every example; each
+  // beat is a payload encoding and a call into the SDK's core, which throttles them anyway).
   (ctx as { heartbeat: (details?: unknown) => void }).heartbeat = (details) => {
     progress = details;
-    send(details);
+    if (performance.now() - sentAt >= PROGRESS_EVERY_MS) send(details);
   };
   return {
     inbound: {

@@ -30,4 +30,22 @@ describe('heartbeatWhileRunning', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(beats.length).toBe(count);
   });
+
+  it('passes on progress reported after every example at most once a second; the timer sends the latest', async () => {
+    vi.useFakeTimers();
+    const env = new MockActivityEnvironment({}, { interceptors: [heartbeatWhileRunning] });
+    const beats: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => beats.push(details));
+    const running = env.run(async () => {
+      for (let done = 1; done <= 100; done++) heartbeat({ done, total: 100 }); // 100 answers at once
+      await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_EVERY_MS));
+      return 'done';
+    });
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_EVERY_MS);
+    await expect(running).resolves.toBe('done');
+    expect(beats).toEqual([
+      { done: 1, total: 100 },
+      { done: 100, total: 100 },
+    ]);
+  });
 });
