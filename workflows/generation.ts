@@ -139,6 +139,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   const proposals: ProposalResult[] = [];
   const screened: Member[] = [];
   let winners: Winner[] = [];
+  const beatParent = new Set<string>();
   const known = new Set(population.map((m) => m.hash));
   // A child costs its proposal and its screen; a step leaves room for validating one winner.
   const childCost = 1 + minibatchSize;
@@ -173,7 +174,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   // 5. The children that beat their parent, largest gain first: at most validatePerGeneration and
   // at most screenKeep of those screened. One paired comparison serves promotion and operator credit.
   const promoted = promoteWinners(winners, screened.length, search.screenKeep, search.validatePerGeneration);
-  const beatParent = new Set(winners.map((w) => w.child.hash));
+  // Every child that beat its parent, the middle links of a chain included.
   const affordableChildren = screened;
   // Credit for adaptive operator selection: a trial per child screened or rejected, a pass per child that beat its parent.
   const operatorCredit = creditAfterScreen(credit, [
@@ -295,7 +296,9 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
     if (affordableChildren.length > 0) {
       step('screening', `Screening ${affordableChildren.length} children on ${minibatch.length} train examples`);
       await screenOn(affordableChildren.map((c) => c.hash));
-      winners = extendWinners(winners, gainsOverParent({ children: affordableChildren, scores: onMinibatch }));
+      const found = gainsOverParent({ children: affordableChildren, scores: onMinibatch });
+      found.forEach((w) => beatParent.add(w.child.hash));
+      winners = extendWinners(winners, found);
       screened.push(...affordableChildren);
     }
     return 'screened';

@@ -286,7 +286,13 @@ describe('generation workflow with stub activities', () => {
     const result = await runGeneration(stubs, {
       spec: {
         ...spec,
-        search: { ...spec.search, populationSize: 8, minibatchSize: 5, operators: onlyReflect },
+        search: {
+          ...spec.search,
+          populationSize: 8,
+          minibatchSize: 5,
+          operators: onlyReflect,
+          adaptiveOperators: true,
+        },
       },
     });
     const screens = stubs.calls.filter((c) => c.purpose === 'screen');
@@ -297,12 +303,14 @@ describe('generation workflow with stub activities', () => {
     // Walk the steps as the workflow does: the tip is the seed until a child beats its parent.
     let tip = 'seed';
     const links: string[] = [];
+    let passes = 0;
     for (const step of steps) {
       const ids = step[0]!.exampleIds;
       expect(step[0]!.hash).toBe(tip);
       const children = step.slice(1).map((s) => s.hash);
       for (const child of children)
         expect(stubs.proposals.find((p) => childHash(p) === child)?.parentHashes[0]).toBe(tip);
+      passes += children.filter((c) => onStep(c, ids) > onStep(tip, ids)).length;
       const best = children
         .filter((c) => onStep(c, ids) > onStep(tip, ids))
         .sort((a, b) => onStep(b, ids) - onStep(a, ids) || (a < b ? -1 : 1))[0];
@@ -310,6 +318,9 @@ describe('generation workflow with stub activities', () => {
     }
     expect(links.length).toBeGreaterThan(1);
     expect(result.stats.screened).toBe(7);
+    // Every link beat its parent: each counts as a pass for its operator (adaptive operator selection).
+    expect(passes).toBeGreaterThanOrEqual(links.length);
+    expect(result.operatorCredit.reflect).toEqual({ tried: 7, passed: passes });
     const validated = [...new Set(stubs.calls.filter((c) => c.purpose === 'validate').map((c) => c.hash))];
     expect(validated).toEqual(['seed', tip]);
     expect(result.stats.promoted).toBe(1);
