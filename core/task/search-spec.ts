@@ -64,7 +64,7 @@ export const searchSpecSchema = z
     validatePerGeneration: z.number().int().positive().default(1),
     /**
      * Children proposed and screened per minibatch: a generation's slots are spread over several
-     * minibatches (GEPA proposes one child per minibatch), and it stops early once
+     * minibatches (GEPA proposes one child per minibatch); without chainWinners it stops early once
      * validatePerGeneration children have beaten their parent.
      */
     childrenPerMinibatch: z.number().int().positive().default(2),
