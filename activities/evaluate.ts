@@ -4,7 +4,7 @@ import { metricFromSpec } from '../core/metrics/registry.js';
 import { programLabel, samplingOf } from '../core/program/program.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { loadGenome } from '../storage/candidates.js';
-import { insertEvaluations, storedScores, type NewEvaluation } from '../storage/evaluations.js';
+import { insertEvaluations, storedScores, type EvaluationOwner, type NewEvaluation } from '../storage/evaluations.js';
 import type { RunStore } from '../storage/run-store.js';
 import { readRunSpend } from '../storage/spend.js';
 import { mapBounded } from './concurrency.js';
@@ -67,19 +67,16 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
       });
       // Evaluations are written together: every FLUSH_EVERY answers and when the activity ends (also
       // on failure). An answer lost with a crashed worker is in the response cache: its retry pays nothing.
-      let pending: NewEvaluation[] = [];
+      let pending: Omit<NewEvaluation, keyof EvaluationOwner>[] = [];
       const flush = async (): Promise<void> => {
         const rows = pending;
         pending = [];
-        await insertEvaluations(db, rows);
+        await insertEvaluations(db, { runId, hash, model: label }, rows);
       };
       try {
         await mapBounded(todo, endpoint.maxConcurrency, async (exampleId) => {
           const { output, raw, result, reply } = await runExample(examples.get(exampleId)!);
           pending.push({
-            runId,
-            hash,
-            model: label,
             exampleId,
             output,
             raw,
@@ -118,7 +115,7 @@ export function createEvaluateActivity({ db }: ActivityDeps, store: RunStore, ga
 export function createValidationScoresActivity({ db }: ActivityDeps, store: RunStore) {
   return async function validationScores(input: ValidationScoresInput): Promise<ValidationScores[]> {
     const spec = await store.spec(input.runId);
-    const label = programLabel(modelForRole(spec, input.role), undefined);
+    const label = programLabel(modelForRole(spec, input.role));
     const valIds = await splitIds(db, input.runId, 'val');
     return Promise.all(
       input.hashes.map(async (hash) => {

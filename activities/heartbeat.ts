@@ -1,6 +1,9 @@
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { HEARTBEAT_EVERY_MS } from '../contracts/index.js';
 
+/** The least time between two beats an activity's own progress reports send (the timer's beats aside). */
+const PROGRESS_EVERY_MS = 1_000;
+
 /**
  * The worker's activity interceptor: every activity heartbeats from a timer every
  * HEARTBEAT_EVERY_MS for as long as it runs — also while one model call takes 30 s or a rate
@@ -9,9 +12,6 @@ import { HEARTBEAT_EVERY_MS } from '../contracts/index.js';
  * activity's own last `heartbeat(details)` (its progress, shown in the UI), so activities keep
  * using the SDK's `heartbeat` and need not know about the timer.
  */
-/** The least time between two beats an activity's own progress reports send (the timer's beats aside). */
-const PROGRESS_EVERY_MS = 1_000;
-
 export const heartbeatWhileRunning: ActivityInterceptorsFactory = (ctx) => {
   const sdkHeartbeat = ctx.heartbeat;
   let progress: unknown;

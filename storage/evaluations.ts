@@ -37,48 +37,47 @@ export async function storedScores(
   return new Map(rows.map((r) => [r.example_id, r.score]));
 }
 
+/** Whose evaluations a batch holds: one candidate on one model (its evaluation label) in one run. */
+export type EvaluationOwner = Pick<NewEvaluation, 'runId' | 'hash' | 'model'>;
+
 /**
- * Stores evaluations with their examples' splits in one statement (an activity's batch); the first
- * stored evaluation of an example stays.
+ * Stores one candidate's evaluations (an activity's batch) with their examples' splits in one
+ * statement; the first stored evaluation of an example stays.
  */
-export async function insertEvaluations(db: Db, rows: readonly NewEvaluation[]): Promise<void> {
+export async function insertEvaluations(
+  db: Db,
+  owner: EvaluationOwner,
+  rows: readonly Omit<NewEvaluation, keyof EvaluationOwner>[],
+): Promise<void> {
   if (rows.length === 0) return;
-  const byKey = new Map<string, NewEvaluation[]>();
-  for (const r of rows) {
-    const key = JSON.stringify([r.runId, r.hash, r.model]);
-    byKey.set(key, [...(byKey.get(key) ?? []), r]);
-  }
-  for (const group of byKey.values()) {
-    const { runId, hash, model } = group[0]!;
-    const column = <T>(pick: (e: NewEvaluation) => T): T[] => group.map(pick);
-    await db.query(
-      `INSERT INTO evaluations (run_id, candidate_hash, model, example_id, output, raw_output, score, feedback,
-                                prompt_tokens, completion_tokens, latency_ms, cached, cost_usd, split)
-       SELECT $1, $2, $3, v.example_id, v.output::jsonb, v.raw_output, v.score, v.feedback,
-              v.prompt_tokens, v.completion_tokens, v.latency_ms, v.cached, v.cost_usd, e.split
-         FROM unnest($4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::int[], $10::int[],
-                     $11::int[], $12::bool[], $13::float8[])
-              AS v(example_id, output, raw_output, score, feedback, prompt_tokens, completion_tokens,
-                   latency_ms, cached, cost_usd)
-         JOIN examples e ON e.run_id = $1 AND e.example_id = v.example_id
-       ON CONFLICT (run_id, candidate_hash, model, example_id) DO NOTHING`,
-      [
-        runId,
-        hash,
-        model,
-        column((e) => e.exampleId),
-        column((e) => e.output),
-        column((e) => e.raw),
-        column((e) => e.score),
-        column((e) => e.feedback),
-        column((e) => e.promptTokens),
-        column((e) => e.completionTokens),
-        column((e) => e.latencyMs),
-        column((e) => e.cached),
-        column((e) => (e.cached ? 0 : e.costUsd)),
-      ],
-    );
-  }
+  const column = <T>(pick: (e: (typeof rows)[number]) => T): T[] => rows.map(pick);
+  await db.query(
+    `INSERT INTO evaluations (run_id, candidate_hash, model, example_id, output, raw_output, score, feedback,
+                              prompt_tokens, completion_tokens, latency_ms, cached, cost_usd, split)
+     SELECT $1, $2, $3, v.example_id, v.output::jsonb, v.raw_output, v.score, v.feedback,
+            v.prompt_tokens, v.completion_tokens, v.latency_ms, v.cached, v.cost_usd, e.split
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::int[], $10::int[],
+                   $11::int[], $12::bool[], $13::float8[])
+            AS v(example_id, output, raw_output, score, feedback, prompt_tokens, completion_tokens,
+                 latency_ms, cached, cost_usd)
+       JOIN examples e ON e.run_id = $1 AND e.example_id = v.example_id
+     ON CONFLICT (run_id, candidate_hash, model, example_id) DO NOTHING`,
+    [
+      owner.runId,
+      owner.hash,
+      owner.model,
+      column((e) => e.exampleId),
+      column((e) => e.output),
+      column((e) => e.raw),
+      column((e) => e.score),
+      column((e) => e.feedback),
+      column((e) => e.promptTokens),
+      column((e) => e.completionTokens),
+      column((e) => e.latencyMs),
+      column((e) => e.cached),
+      column((e) => (e.cached ? 0 : e.costUsd)),
+    ],
+  );
 }
 
 /**

@@ -72,8 +72,9 @@ export interface GenerationTiming {
 }
 
 /**
- * Per-generation pace of a run's evolution (benchmarks; distillation rounds left out): seconds since the previous generation finished (or
- * the run was created), and the ledger's evaluation and proposal calls of the generation.
+ * Per-generation pace of a run's evolution (benchmarks; distillation rounds left out): seconds
+ * since the previous generation finished (or the run was created), and the ledger's evaluation
+ * and proposal calls of the generation.
  */
 export async function generationTimings(db: Db, runId: string): Promise<GenerationTiming[]> {
   const { rows } = await db.query<{ generation: number; seconds: number; evaluations: string; proposals: string }>(

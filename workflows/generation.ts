@@ -139,6 +139,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   const proposals: ProposalResult[] = [];
   const screened: Member[] = [];
   let winners: Winner[] = [];
+  // Every child that beat its parent, the middle links of a chain included (operator credit).
   const beatParent = new Set<string>();
   const known = new Set(population.map((m) => m.hash));
   // A child costs its proposal and its screen; a step leaves room for validating one winner.
@@ -174,7 +175,6 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   // 5. The children that beat their parent, largest gain first: at most validatePerGeneration and
   // at most screenKeep of those screened. One paired comparison serves promotion and operator credit.
   const promoted = promoteWinners(winners, screened.length, search.screenKeep, search.validatePerGeneration);
-  // Every child that beat its parent, the middle links of a chain included.
   const affordableChildren = screened;
   // Credit for adaptive operator selection: a trial per child screened or rejected, a pass per child that beat its parent.
   const operatorCredit = creditAfterScreen(credit, [

@@ -15,6 +15,7 @@ import {
   type Spend,
 } from '../../contracts/index.js';
 import { Rng } from '../../core/rng.js';
+import type { SearchSpec } from '../../core/task/search-spec.js';
 import { parseTaskSpec } from '../../core/task/spec.js';
 import { loadConfig } from '../../platform/config.js';
 import { generationWorkflow } from '../../workflows/generation.js';
@@ -30,6 +31,16 @@ const valIds = Array.from({ length: 20 }, (_, i) => `val-${i}`);
 const onlyReflect = { mutate: 0, crossover: 0, differential: 0, reflect: 1, merge: 0, demo: 0, bootstrap: 0 };
 /** The stub's hash for a proposed child (see proposeCandidate below). */
 const childHash = (p: ProposeInput): string => `${p.operator}:${p.parentHashes[0]}:${p.seed}`;
+const fixtureSpec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
+/** The fixture task with these search settings, as a generation's input overrides. */
+const withSearch = (search: Partial<SearchSpec>): Pick<GenerationInput, 'spec'> => ({
+  spec: { ...fixtureSpec, search: { ...fixtureSpec.search, ...search } },
+});
+/** Screens grouped by the minibatch they ran on, in the order the minibatches came: the generation's steps. */
+function stepsOf<T extends { exampleIds: string[] }>(screens: T[]): T[][] {
+  const minibatches = [...new Set(screens.map((s) => s.exampleIds.join()))];
+  return minibatches.map((key) => screens.filter((s) => s.exampleIds.join() === key));
+}
 
 /** Stub activities over a toy fitness (`score` below), counting one call per new (candidate, example). */
 function stubActivities(options: { reflectHasNothing: boolean; seedPerfectOn?: (id: string) => boolean }) {
@@ -112,14 +123,13 @@ describe('generation workflow with stub activities', () => {
       workflowBundle: workflowBundle(),
       activities: stubs.activities,
     });
-    const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
     const base: Omit<GenerationInput, 'mode'> = {
       runId: `stub-${taskQueue}`,
       generation: 0,
       spec: {
-        ...spec,
+        ...fixtureSpec,
         search: {
-          ...spec.search,
+          ...fixtureSpec.search,
           populationSize: 6,
           minibatchSize: 5,
           screenKeep: 1,
@@ -186,19 +196,15 @@ describe('generation workflow with stub activities', () => {
 
   it('draws a slot again when its operator has nothing to work on, and never fails the generation', async () => {
     const stubs = stubActivities({ reflectHasNothing: true });
-    const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
-    const result = await runGeneration(stubs, {
-      spec: {
-        ...spec,
-        search: {
-          ...spec.search,
-          populationSize: 6,
-          minibatchSize: 5,
-          childrenPerMinibatch: 10,
-          operators: { mutate: 1, crossover: 0, differential: 0, reflect: 5, merge: 0, demo: 0, bootstrap: 0 },
-        },
-      },
-    });
+    const result = await runGeneration(
+      stubs,
+      withSearch({
+        populationSize: 6,
+        minibatchSize: 5,
+        childrenPerMinibatch: 10,
+        operators: { mutate: 1, crossover: 0, differential: 0, reflect: 5, merge: 0, demo: 0, bootstrap: 0 },
+      }),
+    );
     const reflects = stubs.proposals.filter((p) => p.operator === 'reflect');
     const mutates = stubs.proposals.filter((p) => p.operator === 'mutate');
     expect(reflects.length).toBeGreaterThan(0);
@@ -237,13 +243,10 @@ describe('generation workflow with stub activities', () => {
 
   it('validates only the child with the largest gain on the screen by default', async () => {
     const stubs = stubActivities({ reflectHasNothing: false });
-    const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
-    const result = await runGeneration(stubs, {
-      spec: {
-        ...spec,
-        search: { ...spec.search, populationSize: 6, minibatchSize: 5, screenKeep: 1, childrenPerMinibatch: 10 },
-      },
-    });
+    const result = await runGeneration(
+      stubs,
+      withSearch({ populationSize: 6, minibatchSize: 5, screenKeep: 1, childrenPerMinibatch: 10 }),
+    );
     const minibatch = stubs.calls.find((c) => c.purpose === 'screen')!.exampleIds;
     const onMinibatch = (hash: string): number => minibatch.filter((id) => score(hash, id)).length;
     const children = stubs.proposals.map((p) => `${p.operator}:${p.parentHashes[0]}:${p.seed}`);
@@ -257,19 +260,14 @@ describe('generation workflow with stub activities', () => {
 
   it('without chaining spreads the slots over minibatches, two children each, and stops at the first winner', async () => {
     const stubs = stubActivities({ reflectHasNothing: false });
-    const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
-    const result = await runGeneration(stubs, {
-      spec: { ...spec, search: { ...spec.search, populationSize: 6, minibatchSize: 5, chainWinners: false } },
-    });
-    const screens = stubs.calls.filter((c) => c.purpose === 'screen');
-    const minibatches = [...new Set(screens.map((s) => s.exampleIds.join()))];
+    const result = await runGeneration(stubs, withSearch({ populationSize: 6, minibatchSize: 5, chainWinners: false }));
     // Each step: the seed on a new minibatch, then at most two children on the same one.
-    const steps = minibatches.map((key) => screens.filter((s) => s.exampleIds.join() === key));
+    const steps = stepsOf(stubs.calls.filter((c) => c.purpose === 'screen'));
     for (const screensOfStep of steps) {
       expect(screensOfStep[0]!.hash).toBe('seed');
       expect(screensOfStep.length - 1).toBeLessThanOrEqual(2);
     }
-    expect(new Set(minibatches.flatMap((m) => m.split(','))).size).toBe(minibatches.length * 5);
+    expect(new Set(steps.flatMap((st) => st[0]!.exampleIds)).size).toBe(steps.length * 5);
     // It stops at the first step with a child that beats the seed there, and validates that one.
     const beats = (hash: string, ids: string[]): boolean =>
       ids.filter((id) => score(hash, id)).length > ids.filter((id) => score('seed', id)).length;
@@ -282,23 +280,11 @@ describe('generation workflow with stub activities', () => {
 
   it('by default builds on the first winner: later steps screen its children against it, and only the last link is validated', async () => {
     const stubs = stubActivities({ reflectHasNothing: false });
-    const spec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
-    const result = await runGeneration(stubs, {
-      spec: {
-        ...spec,
-        search: {
-          ...spec.search,
-          populationSize: 8,
-          minibatchSize: 5,
-          operators: onlyReflect,
-          adaptiveOperators: true,
-        },
-      },
-    });
-    const screens = stubs.calls.filter((c) => c.purpose === 'screen');
-    const steps = [...new Set(screens.map((s) => s.exampleIds.join()))].map((key) =>
-      screens.filter((s) => s.exampleIds.join() === key),
+    const result = await runGeneration(
+      stubs,
+      withSearch({ populationSize: 8, minibatchSize: 5, operators: onlyReflect, adaptiveOperators: true }),
     );
+    const steps = stepsOf(stubs.calls.filter((c) => c.purpose === 'screen'));
     const onStep = (hash: string, ids: string[]): number => ids.filter((id) => score(hash, id)).length;
     // Walk the steps as the workflow does: the tip is the seed until a child beats its parent.
     let tip = 'seed';
