@@ -92,10 +92,15 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
 
     /**
      * Stores the seed prompt and, when the seed has no demos and search.labeledDemos allows, its
-     * labeled few-shot variant (the seed with labeled train demos), the second member of the
-     * initial population. Idempotent.
+     * labeled few-shot variants (the seed with labeled train demos, search.labeledDraws distinct
+     * draws), which generation 0 screens against the seed. Idempotent. `labeledHash` is the first
+     * variant (the only one before labeledDraws).
      */
-    async storeSeedCandidate({ runId }: { runId: string }): Promise<{ hash: string; labeledHash?: string }> {
+    async storeSeedCandidate({
+      runId,
+    }: {
+      runId: string;
+    }): Promise<{ hash: string; labeledHash?: string; labeledHashes?: string[] }> {
       const spec = await store.spec(runId);
       const count = 'demoCount' in spec.seedPrompt ? spec.seedPrompt.demoCount : undefined;
       const train = async () => [...(await store.examples(runId, await splitIds(db, runId, 'train'))).values()];
@@ -105,19 +110,25 @@ export function createRunLifecycleActivities({ db }: ActivityDeps, store: RunSto
       await insertStarter(runId, hash, genome, 'seed', [], 'seed prompt');
       const labeledCount = Math.min(spec.search.labeledDemos, spec.search.maxDemos);
       if (genome.demos.length > 0 || labeledCount === 0) return { hash };
-      const labeledIds = drawSeedDemos(await train(), labeledCount, spec.search.seed);
-      if (labeledIds.length === 0) return { hash };
-      const labeled = seedGenome(spec, labeledIds);
-      const labeledHash = genomeHash(labeled);
-      await insertStarter(
-        runId,
-        labeledHash,
-        labeled,
-        'demo',
-        [hash],
-        `seed prompt with ${labeledIds.length} labeled train demo${labeledIds.length === 1 ? '' : 's'}`,
-      );
-      return { hash, labeledHash };
+      const examples = await train();
+      const labeledHashes: string[] = [];
+      for (let draw = 0; draw < spec.search.labeledDraws; draw++) {
+        const ids = drawSeedDemos(examples, labeledCount, spec.search.seed, draw);
+        if (ids.length === 0) break;
+        const labeled = seedGenome(spec, ids);
+        const labeledHash = genomeHash(labeled);
+        if (labeledHash === hash || labeledHashes.includes(labeledHash)) continue;
+        await insertStarter(
+          runId,
+          labeledHash,
+          labeled,
+          'demo',
+          [hash],
+          `seed prompt with ${ids.length} labeled train demo${ids.length === 1 ? '' : 's'}${draw > 0 ? ` (draw ${draw + 1})` : ''}`,
+        );
+        labeledHashes.push(labeledHash);
+      }
+      return labeledHashes.length > 0 ? { hash, labeledHash: labeledHashes[0]!, labeledHashes } : { hash };
     },
 
     async recordGeneration(input: {

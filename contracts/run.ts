@@ -33,6 +33,8 @@ export interface RunState {
   seedHash?: string;
   /** The seed with labeled train demos, the initial population's second member (search.labeledDemos). */
   labeledSeedHash?: string;
+  /** Every labeled variant of the seed (search.labeledDraws), the first being labeledSeedHash; absent in runs started before it. */
+  labeledSeedHashes?: string[];
   /** Last finished generation; -1 before the initial population is evaluated. */
   generation: number;
   population: Member[];

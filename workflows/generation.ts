@@ -134,7 +134,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   let screenQueue = input.screenQueue ?? [];
   const minibatchSize = Math.min(search.minibatchSize, screenPool.length);
   const slots = generation === 0 ? search.populationSize - 1 : Math.max(1, search.populationSize - search.elites);
-  // Ready-made children (the seed's labeled variant) take the first step's slots.
+  // Ready-made children (the seed's labeled variants) take the first step's slots.
   const starters = [...(input.starters ?? [])];
   const proposals: ProposalResult[] = [];
   const screened: Member[] = [];
@@ -152,7 +152,9 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   // With search.chainWinners, the slots left after the first winner build on the chain's tip.
   const chaining = (): boolean => search.chainWinners === true && winners.length > 0 && patched(CHAIN_WINNERS);
   for (let slotsLeft = slots; slotsLeft > 0 && (winners.length < search.validatePerGeneration || chaining());) {
-    const k = affordable(Math.min(search.childrenPerMinibatch, slotsLeft), childCost, (calls) =>
+    // The ready-made starters share the first minibatch, so their gains over the seed compare.
+    const wanted = Math.max(search.childrenPerMinibatch, starters.length);
+    const k = affordable(Math.min(wanted, slotsLeft), childCost, (calls) =>
       fits(calls + minibatchSize + valIds.length),
     );
     if (k === 0) {

@@ -23,10 +23,11 @@ export function seedDemoProblem(spec: TaskSpec, splitOf: (id: string) => SplitNa
 /**
  * `seedPrompt.demoCount` labeled train examples for the seed, drawn by the run's seed and spread
  * over the answers: one example of each distinct output in turn, so a classifier's seed shows
- * several classes rather than the most common one k times.
+ * several classes rather than the most common one k times. Another `draw` number gives another
+ * draw (other examples, another order) from the same seed.
  */
-export function drawSeedDemos(train: readonly Example[], count: number, seed: number): string[] {
-  const rng = Rng.fromSeed(`seed-demos:${seed}`);
+export function drawSeedDemos(train: readonly Example[], count: number, seed: number, draw = 0): string[] {
+  const rng = Rng.fromSeed(draw === 0 ? `seed-demos:${seed}` : `seed-demos:${seed}:${draw}`);
   const byAnswer = new Map<string, Example[]>();
   const ordered = [...train].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const e of rng.shuffle(ordered)) {

@@ -78,12 +78,19 @@ export const searchSpecSchema = z
     maxPromptChars: z.number().int().positive().default(8000),
     maxDemos: z.number().int().nonnegative().default(8),
     /**
-     * When the seed prompt has no demos, generation 0's first child is the seed with this many
-     * labeled train demos (one answer of each kind in turn, drawn by search.seed), screened against
-     * the seed like any child: DSPy's LabeledFewShot baseline, for tasks where examples matter more
+     * When the seed prompt has no demos, generation 0's first children are the seed with this many
+     * labeled train demos (one answer of each kind in turn, drawn by search.seed; labeledDraws
+     * draws), screened against the seed like any child: DSPy's LabeledFewShot baseline, for tasks where examples matter more
      * than wording (small models). At most maxDemos; 0 turns it off.
      */
     labeledDemos: z.number().int().nonnegative().max(16).default(4),
+    /**
+     * Labeled variants of the seed that generation 0 screens, each a different draw of labeledDemos
+     * train demos, all on the same minibatch against the seed (BootstrapFewShotWithRandomSearch's
+     * random search over demo sets, screened instead of validated): on small models which demos a
+     * prompt shows can decide more than its wording. No meta call; distinct draws only.
+     */
+    labeledDraws: z.number().int().min(1).max(16).default(3),
     budget: budgetSpecSchema.default({}),
     seed: z.number().int().default(0),
     /** How long a run whose budget ran out waits for an extension (extendBudget) before it finishes. */

@@ -194,6 +194,26 @@ describe('generation workflow with stub activities', () => {
     expect(validated.has(starter)).toBe(true);
   });
 
+  it('screens every starter on the first minibatch, however few children a minibatch otherwise takes', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false });
+    const starters = [1, 2, 3].map((i) => ({
+      hash: `demo:seed:${2147483000 + i}`,
+      operator: 'demo',
+      parents: ['seed'],
+      score: 0,
+      scores: [],
+    }));
+    const result = await runGeneration(stubs, {
+      ...withSearch({ populationSize: 6, minibatchSize: 5, childrenPerMinibatch: 1, chainWinners: false }),
+      starters,
+    });
+    const steps = stepsOf(stubs.calls.filter((c) => c.purpose === 'screen'));
+    // The first step screens the seed and the three starters on one minibatch; none was proposed.
+    expect(steps[0]!.map((s) => s.hash).sort()).toEqual(['seed', ...starters.map((s) => s.hash)].sort());
+    expect(stubs.proposals).toHaveLength(0);
+    expect(result.stats.screened).toBe(3);
+  });
+
   it('draws a slot again when its operator has nothing to work on, and never fails the generation', async () => {
     const stubs = stubActivities({ reflectHasNothing: true });
     const result = await runGeneration(

@@ -25,6 +25,7 @@ export async function prepare(run: Run): Promise<void> {
   const seed = await acts.storeSeedCandidate({ runId: run.input.runId });
   state.seedHash = seed.hash;
   if (seed.labeledHash) state.labeledSeedHash = seed.labeledHash;
+  if (seed.labeledHashes && seed.labeledHashes.length > 1) state.labeledSeedHashes = seed.labeledHashes;
 }
 
 /**
@@ -81,10 +82,11 @@ function runGeneration(run: Run, generation: number): Promise<GenerationResult> 
   const seedHash = state.seedHash ?? '';
   const population: Member[] =
     generation === 0 ? [{ hash: seedHash, operator: 'seed', parents: [], score: 0, scores: [] }] : state.population;
-  // Generation 0 screens the seed's labeled few-shot variant against the seed, like a child.
+  // Generation 0 screens the seed's labeled few-shot variants against the seed, like children.
+  const labeled = state.labeledSeedHashes ?? (state.labeledSeedHash ? [state.labeledSeedHash] : []);
   const starters: Member[] =
-    generation === 0 && state.labeledSeedHash
-      ? [{ hash: state.labeledSeedHash, operator: 'demo', parents: [seedHash], score: 0, scores: [] }]
+    generation === 0
+      ? labeled.map((hash) => ({ hash, operator: 'demo', parents: [seedHash], score: 0, scores: [] }))
       : [];
   const phase = generation === 0 ? 'seeding' : 'evolving';
   return executeChild(generationWorkflow, {

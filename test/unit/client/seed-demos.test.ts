@@ -66,6 +66,15 @@ describe('seedPrompt.demoCount', () => {
     for (const id of ids) expect(train.some((e) => e.id === id)).toBe(true);
   });
 
+  it('gives another draw from the same seed for another draw number, the first being the plain draw', () => {
+    const first = drawSeedDemos(train, 4, 1);
+    expect(drawSeedDemos(train, 4, 1, 0)).toEqual(first);
+    const second = drawSeedDemos(train, 4, 1, 1);
+    expect(drawSeedDemos(train, 4, 1, 1)).toEqual(second);
+    expect(second).not.toEqual(first);
+    expect(drawSeedDemos(train, 4, 1, 2)).not.toEqual(second);
+  });
+
   it('is refused together with explicit demo ids', () => {
     const yaml = readFileSync('examples/ticket-routing/task.yaml', 'utf8').replace(
       'seedPrompt:\n  task: Route the support ticket to the right team.',
