@@ -2,8 +2,10 @@
 // (`scores-<task>.json`: the same split, so the same test examples in the same order) and prints the
 // summary table again: each arm's mean over seeds with a 95% t-interval and its paired difference
 // against promptevo. For arms measured in different invocations (e.g. promptevo with other search
-// settings beside DSPy arms measured earlier). A later file's arm replaces an earlier file's.
-// Usage: npm run bench:dspy-combine -- <scores.json> [<scores.json> ...] [--only arm,arm] [--gepa-calls N]
+// settings beside DSPy arms measured earlier). A later file's arm replaces an earlier file's; with
+// --pool an arm's runs from every file count together (repeated runs of an arm whose runs are not
+// reproducible from their seed, such as GEPA's unseeded reflection samples, are more samples).
+// Usage: npm run bench:dspy-combine -- <scores.json> [<scores.json> ...] [--only arm,arm] [--gepa-calls N] [--pool]
 // (--gepa-calls: GEPA's mean search calls, for scores files written before they recorded them;
 // the run's report.md gives them.)
 import { readFileSync } from 'node:fs';
@@ -26,7 +28,7 @@ interface ScoresFile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { only: { type: 'string' }, 'gepa-calls': { type: 'string' } },
+  options: { only: { type: 'string' }, 'gepa-calls': { type: 'string' }, pool: { type: 'boolean', default: false } },
 });
 if (positionals.length === 0) throw new Error('give one or more scores-<task>.json files');
 const files = positionals.map((file) => ({ file, data: JSON.parse(readFileSync(file, 'utf8')) as ScoresFile }));
@@ -37,8 +39,14 @@ for (const { file, data } of files) {
 }
 const byArm = new Map<Arm, { runs: ScoresFile['runs']; file: string }>();
 for (const { file, data } of files) {
-  for (const arm of new Set(data.runs.map((r) => r.arm)))
-    byArm.set(arm, { runs: data.runs.filter((r) => r.arm === arm), file });
+  for (const arm of new Set(data.runs.map((r) => r.arm))) {
+    const runs = data.runs.filter((r) => r.arm === arm);
+    const earlier = byArm.get(arm);
+    byArm.set(
+      arm,
+      values.pool && earlier ? { runs: [...earlier.runs, ...runs], file: `${earlier.file} + ${file}` } : { runs, file },
+    );
+  }
 }
 const only = values.only?.split(',') as Arm[] | undefined;
 const arms = [...byArm.keys()].filter((arm) => !only || only.includes(arm));

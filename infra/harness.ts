@@ -76,7 +76,9 @@ export interface WorkerProcess {
 export function startWorkerProcess(config: Config, extraEnv: Record<string, string> = {}): WorkerProcess {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...extraEnv };
   for (const [key, value] of Object.entries(config)) env[key] = String(value);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  // Node flags for the worker alone (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a benchmark's workers).
+  const nodeFlags = (process.env['PROMPTEVO_WORKER_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'worker/main.ts'], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
