@@ -35,6 +35,26 @@ describe('proposing from a parent with no failures', () => {
   const propose = (operator: 'reflect' | 'bootstrap'): Promise<ProposalResult> =>
     run(acts.proposeCandidate, { runId, generation: 1, operator, parentHashes: [seedHash], seed: 7 });
 
+  it('stores the seed with search.labeledDraws distinct labeled variants of train demos, the same when asked again', async () => {
+    const stored = await run((input: { runId: string }) => acts.storeSeedCandidate(input), { runId });
+    expect(stored.hash).toBe(seedHash);
+    const variants = stored.labeledHashes ?? [];
+    expect(variants).toHaveLength(3);
+    expect(new Set([seedHash, ...variants]).size).toBe(4);
+    expect(stored.labeledHash).toBe(variants[0]);
+    const { rows } = await stack.db.query<{
+      hash: string;
+      parent_hashes: string[];
+      genome: { demos: { exampleId?: string }[] };
+    }>('SELECT hash, parent_hashes, genome FROM candidates WHERE run_id = $1 AND hash = ANY($2)', [runId, variants]);
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      expect(row.parent_hashes).toEqual([seedHash]);
+      expect(row.genome.demos).toHaveLength(4);
+      for (const demo of row.genome.demos) expect(prepared.trainIds).toContain(demo.exampleId);
+    }
+  });
+
   it('skips reflection, without a model call, when the parent has no failures on train', async () => {
     // The seed answered two train examples correctly, and has failures on validation and test only.
     const [a, b] = prepared.trainIds!;
