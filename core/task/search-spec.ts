@@ -80,8 +80,8 @@ export const searchSpecSchema = z
     /**
      * When the seed prompt has no demos, generation 0's first children are the seed with this many
      * labeled train demos (one answer of each kind in turn, drawn by search.seed; labeledDraws
-     * draws), screened against the seed like any child: DSPy's LabeledFewShot baseline, for tasks where examples matter more
-     * than wording (small models). At most maxDemos; 0 turns it off.
+     * draws), screened against the seed like any child: DSPy's LabeledFewShot baseline, for tasks
+     * where examples matter more than wording (small models). At most maxDemos; 0 turns it off.
      */
     labeledDemos: z.number().int().nonnegative().max(16).default(4),
     /**
