@@ -51,16 +51,23 @@ describe('promptevo run management', () => {
     expect(shown.stdout.match(/^\d+\s+\d\.\d{3}/gm)).toHaveLength(6);
     expect(shown.stdout).toMatch(/spend by model:\nMODEL/);
     expect(shown.stdout).toMatch(/production models \(test split\):\nPROGRAM\s+MODEL\s+ACCURACY/);
-    expect(
-      shown.stdout.match(/^[0-9a-f]{12}\s+sim-(large|small)\s+\d\.\d{3}\s+\d+\s+\d+\s+\d+\s+\d\.\d{4}$/gm),
-    ).toHaveLength(8);
-    expect(shown.stdout).toMatch(/^distillation: threshold 0\.8 on validation (MET|NOT met)/m);
-    expect(shown.stdout).toMatch(/--- system ---\n## Task/);
-    expect(shown.stdout).toMatch(/--- user ---\nticket: /);
     const json = JSON.parse((await cli(ctx.stack.config, ['show', runId, '--json'])).stdout) as {
       generations: unknown[];
       best: { hash: string };
+      result: { production: { hash: string; model: string }[] };
     };
+    // The seed and up to three finalists, each on both production models: a row each.
+    const production = json.result.production;
+    const programs = new Set(production.map((p) => p.hash));
+    expect(programs.size).toBeGreaterThanOrEqual(2);
+    expect(programs.size).toBeLessThanOrEqual(4);
+    expect(production).toHaveLength(programs.size * 2);
+    expect(
+      shown.stdout.match(/^[0-9a-f]{12}\s+sim-(large|small)\s+\d\.\d{3}\s+\d+\s+\d+\s+\d+\s+\d\.\d{4}$/gm),
+    ).toHaveLength(production.length);
+    expect(shown.stdout).toMatch(/^distillation: threshold 0\.8 on validation (MET|NOT met)/m);
+    expect(shown.stdout).toMatch(/--- system ---\n## Task/);
+    expect(shown.stdout).toMatch(/--- user ---\nticket: /);
     expect(json.generations).toHaveLength(6);
   });
 
