@@ -31,9 +31,9 @@ export interface RunState {
   phase: RunPhase;
   prepared?: PreparedRun;
   seedHash?: string;
-  /** The seed with labeled train demos, the initial population's second member (search.labeledDemos). */
+  /** The seed with labeled train demos, in state carried over from runs prepared before labeledSeedHashes. */
   labeledSeedHash?: string;
-  /** Every labeled variant of the seed (search.labeledDraws), the first being labeledSeedHash; absent in runs started before it. */
+  /** The seed's labeled variants (search.labeledDemos, search.labeledDraws), screened in generation 0. */
   labeledSeedHashes?: string[];
   /** Last finished generation; -1 before the initial population is evaluated. */
   generation: number;

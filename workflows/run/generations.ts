@@ -24,8 +24,9 @@ export async function prepare(run: Run): Promise<void> {
   state.prepared = await acts.prepareRun(run.input);
   const seed = await acts.storeSeedCandidate({ runId: run.input.runId });
   state.seedHash = seed.hash;
-  if (seed.labeledHash) state.labeledSeedHash = seed.labeledHash;
-  if (seed.labeledHashes && seed.labeledHashes.length > 1) state.labeledSeedHashes = seed.labeledHashes;
+  // A result recorded before search.labeledDraws names its one labeled variant as labeledHash.
+  const labeled = seed.labeledHashes ?? (seed.labeledHash ? [seed.labeledHash] : []);
+  if (labeled.length > 0) state.labeledSeedHashes = labeled;
 }
 
 /**
@@ -82,7 +83,8 @@ function runGeneration(run: Run, generation: number): Promise<GenerationResult> 
   const seedHash = state.seedHash ?? '';
   const population: Member[] =
     generation === 0 ? [{ hash: seedHash, operator: 'seed', parents: [], score: 0, scores: [] }] : state.population;
-  // Generation 0 screens the seed's labeled few-shot variants against the seed, like children.
+  // Generation 0 screens the seed's labeled few-shot variants against the seed, like children
+  // (labeledSeedHash: state carried over from a run prepared before labeledSeedHashes).
   const labeled = state.labeledSeedHashes ?? (state.labeledSeedHash ? [state.labeledSeedHash] : []);
   const starters: Member[] =
     generation === 0
