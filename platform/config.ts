@@ -35,6 +35,11 @@ export const configSchema = z.object({
    * serve many activity slots; kept small so many workers fit PostgreSQL's default 100.
    */
   WORKER_DB_POOL: positiveInt.default(10),
+  /**
+   * Where a worker keeps its built workflow bundles, named by a hash of the sources, so a restart
+   * skips the webpack build; `off`: build at every start. Unset: `.data/workflow-bundles` in the project.
+   */
+  WORKFLOW_BUNDLE_CACHE: z.string().trim().min(1).optional(),
   // The task policy (platform/policy.ts): what an untrusted task file may make a worker use.
   /** Only environment variables named with this prefix may be used as API keys. */
   PROMPTEVO_KEY_PREFIX: z

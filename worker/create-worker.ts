@@ -1,39 +1,12 @@
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { type Logger } from 'pino';
 import { createActivities } from '../activities/index.js';
 import { heartbeatWhileRunning } from '../activities/heartbeat.js';
 import { HEARTBEAT_EVERY_MS } from '../contracts/index.js';
 import { type Config } from '../platform/config.js';
 import { type Db } from '../platform/db.js';
-
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-
-/** Workflow code uses NodeNext `.js` specifiers for `.ts` files; webpack needs to be told. */
-export const bundlerOptions: WorkerOptions['bundlerOptions'] = {
-  webpackConfigHook: (webpackConfig) => {
-    webpackConfig.resolve = {
-      ...webpackConfig.resolve,
-      extensionAlias: { '.js': ['.ts', '.js'] },
-    };
-    return webpackConfig;
-  },
-};
-
-/** Bundles workflow code once, for callers that create many workers (tests, benchmarks). */
-export async function bundleWorkflows(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: quietBundlerLogger });
-}
-
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
-};
+import { bundlerOptions, workflowsPath } from './workflow-bundle.js';
 
 export interface PromptevoWorkerOptions {
   config: Config;

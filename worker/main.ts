@@ -7,6 +7,7 @@ import { createPool } from '../platform/db.js';
 import { logger, registerSecret } from '../platform/logger.js';
 import { databasePassword } from '../platform/redact.js';
 import { connectWorker, createPromptevoWorker } from './create-worker.js';
+import { workerWorkflowBundle } from './workflow-bundle.js';
 import { temporalLogger } from './temporal-logger.js';
 
 async function main(): Promise<void> {
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
   const connection = await connectWorker(config);
   const db = createPool(config, config.WORKER_DB_POOL);
   try {
-    const worker = await createPromptevoWorker({ config, connection, db, log });
+    const workflowBundle = await workerWorkflowBundle(config.WORKFLOW_BUNDLE_CACHE, log);
+    const worker = await createPromptevoWorker({ config, connection, db, log, workflowBundle });
     log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
     try {
       await worker.run();
