@@ -32,6 +32,11 @@ export interface GenerationInput {
    * take the first step's slots and are screened against their primary parent like any child.
    */
   starters?: Member[];
+  /**
+   * Children of earlier generations that beat their parent on a screen but were not validated,
+   * best first: validated with what is left when the budget ends the search.
+   */
+  runnersUp?: Member[];
   rngState: RngState;
   budget: Budget;
   /** Calls kept back for what must follow the search (scoring the seed and the best on test). */
@@ -88,6 +93,8 @@ export interface GenerationResult {
   rngState: RngState;
   /** What is left of the shuffled pass over the screening examples, for the next generation. */
   screenQueue: string[];
+  /** Screened winners still not validated, for the next generation (absent in results recorded before them). */
+  runnersUp?: Member[];
   stats: GenerationStats;
   /** operatorCredit with this generation's screen added. */
   operatorCredit: OperatorCredit;

@@ -52,6 +52,8 @@ export interface RunState {
   operatorCredit?: OperatorCredit;
   /** The rest of the current shuffled pass over train for screening minibatches. */
   screenQueue?: string[];
+  /** Screened winners not validated yet, best first (GenerationInput.runnersUp); absent in runs carried before them. */
+  runnersUp?: Member[];
   /**
    * The last generation found no room left in the budget (set at continue-as-new), so the next run
    * waits for an extension or finalizes as this one would have; absent in runs carried before it.

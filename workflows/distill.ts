@@ -127,6 +127,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
   let rngState = Rng.fromSeed(`distill:${spec.search.seed}`).getState();
   let operatorCredit: OperatorCredit = {};
   let screenQueue: string[] = [];
+  let runnersUp: Member[] = [];
   while (!ended) {
     const best = population[0];
     if (!best) ended = 'budget_exhausted';
@@ -149,6 +150,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
           valIds: prep.valIds,
           screenIds: prep.trainIds,
           screenQueue,
+          ...(runnersUp.length > 0 ? { runnersUp } : {}),
           population,
           rngState,
           budget,
@@ -173,6 +175,7 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
     rngState = result.rngState;
     operatorCredit = result.operatorCredit;
     screenQueue = result.screenQueue;
+    runnersUp = result.runnersUp ?? [];
     spend = maxSpend(spend, result.spend);
     if (result.budgetExhausted && (population[0]?.score ?? 0) < config.threshold) ended = 'budget_exhausted';
   }

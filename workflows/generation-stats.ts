@@ -1,4 +1,12 @@
-import type { GenerationStats, Member, ProposalResult } from '../contracts/index.js';
+import type { RngState } from '../core/rng.js';
+import type {
+  GenerationInput,
+  GenerationResult,
+  GenerationStats,
+  Member,
+  ProposalResult,
+  Spend,
+} from '../contracts/index.js';
 
 /** What a generation did, as recorded in `generations.stats`, shown in its memo and returned. */
 export function generationStats(done: {
@@ -27,8 +35,27 @@ export function generationStats(done: {
   };
 }
 
-/** A generation that stopped before doing anything (no budget to score its parents). */
-export function emptyStats(generation: number, population: Member[]): GenerationStats {
+/** The result of a generation that stopped before doing anything (no budget to score its parents). */
+export function stoppedBeforeParents(
+  input: GenerationInput,
+  population: Member[],
+  rngState: RngState,
+  spend: Spend,
+): GenerationResult {
+  return {
+    population,
+    rngState,
+    screenQueue: input.screenQueue ?? [],
+    ...(input.runnersUp ? { runnersUp: input.runnersUp } : {}),
+    stats: emptyStats(input.generation, population),
+    spend,
+    spendByModel: {},
+    budgetExhausted: true,
+    operatorCredit: input.operatorCredit ?? {},
+  };
+}
+
+function emptyStats(generation: number, population: Member[]): GenerationStats {
   const best = population[0];
   return {
     generation,

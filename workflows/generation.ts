@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   patched,
   proxyActivities,
   setCurrentDetails,
@@ -9,7 +8,6 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
-  decodeGenerationInput,
   encodePurpose,
   maxSpend,
   phaseAttribute,
@@ -29,7 +27,7 @@ import {
   type Stage,
 } from '../contracts/index.js';
 import { waveFits } from '../core/engine/budget-gate.js';
-import { chainTip, extendWinners, plansOnTip, type Winner } from '../core/engine/chain.js';
+import { chainTip, extendWinners, nextRunnersUp, plansOnTip, type Winner } from '../core/engine/chain.js';
 import {
   affordable,
   anyOperatorLeft,
@@ -47,7 +45,8 @@ import type { OperatorName } from '../core/task/search-spec.js';
 import { evaluateInBatches } from './evaluate-batches.js';
 import { withoutScores, withScores } from './score-handles.js';
 import { activityWindow } from './fan-out.js';
-import { emptyStats, generationStats } from './generation-stats.js';
+import { decodeInput } from './generation-input.js';
+import { generationStats, stoppedBeforeParents } from './generation-stats.js';
 import { ACTIVITY_OPTIONS } from './activity-options.js';
 
 const acts = proxyActivities<Activities>({ ...ACTIVITY_OPTIONS, startToCloseTimeout: '15 minutes' });
@@ -58,6 +57,8 @@ const REDRAW_ROUNDS = 2;
 const MINIBATCH_ROUNDS = 3;
 /** Marks histories whose generations build on their first winner (search.chainWinners). */
 const CHAIN_WINNERS = 'chain-screened-winners';
+/** Marks histories whose generations validate runners-up when the budget ends the search. */
+const VALIDATE_RUNNERS_UP = 'validate-runners-up';
 
 /**
  * One generation, every call spent where it counts:
@@ -107,16 +108,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   const unscored = population.filter((m) => m.scores.length !== valIds.length);
   if (unscored.length > 0 && !fits(unscored.length * valIds.length)) {
     setCurrentDetails('Budget used up before the parents could be scored');
-    return {
-      population: withoutScores(population, valIds.length),
-      rngState: rng.getState(),
-      screenQueue: input.screenQueue ?? [],
-      stats: emptyStats(generation, population),
-      spend,
-      spendByModel: {},
-      budgetExhausted: true,
-      operatorCredit: input.operatorCredit ?? {},
-    };
+    return stoppedBeforeParents(input, withoutScores(population, valIds.length), rng.getState(), spend);
   }
   if (unscored.length > 0) {
     step('evaluating', `Evaluating ${unscored.length} unscored parent(s) on ${valIds.length} validation examples`);
@@ -193,6 +185,21 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
     evaluated = toEvaluate.map((m) => ({ ...m, ...scored.get(m.hash)!, operator: m.operator, parents: m.parents }));
   }
 
+  // 6b. When the budget ends the search here, what is left validates screened winners that were not
+  // (this generation's, largest gain first, then earlier generations'), rather than going unused.
+  const validated = new Set([...population, ...toEvaluate].map((m) => m.hash));
+  let runnersUp = nextRunnersUp(input.runnersUp ?? [], winners, validated);
+  const searchEnds = budgetExhausted || !fits(childCost + minibatchSize + valIds.length);
+  if (searchEnds && runnersUp.length > 0 && patched(VALIDATE_RUNNERS_UP)) {
+    const extra = runnersUp.slice(0, affordable(runnersUp.length, valIds.length, fits));
+    if (extra.length > 0) {
+      step('evaluating', `Budget ending: evaluating ${extra.length} more screened winner(s) on validation`);
+      const scored = await evaluateFully(extra.map((m) => m.hash));
+      evaluated.push(...extra.map((m) => ({ ...m, ...scored.get(m.hash)! })));
+      runnersUp = runnersUp.slice(extra.length);
+    }
+  }
+
   // 7. Next population, chosen on validation.
   step('selecting', 'Choosing the next population');
   const next = choosePopulation({ parents: population, children: evaluated, search, rng });
@@ -228,6 +235,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
     population: withoutScores(next, valIds.length),
     rngState: rng.getState(),
     screenQueue,
+    ...(patched(VALIDATE_RUNNERS_UP) ? { runnersUp: withoutScores(runnersUp, valIds.length) } : {}),
     stats,
     spend,
     spendByModel,
@@ -379,15 +387,6 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
       }),
     );
     return new Map(results.map((r) => [r.hash, r]));
-  }
-}
-
-/** The recorded input (either shape) to the current one; an input no version wrote fails the workflow. */
-function decodeInput(recorded: GenerationInput | LegacyGenerationInput): GenerationInput {
-  try {
-    return decodeGenerationInput(recorded);
-  } catch (err) {
-    throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidGenerationInput');
   }
 }
 

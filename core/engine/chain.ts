@@ -47,3 +47,30 @@ export function extendWinners(winners: readonly Winner[], found: readonly Winner
   });
   return [...winners.filter((w) => !superseded.has(w.child.hash)), ...added];
 }
+
+/** Runners-up a run keeps for the end of its budget. */
+export const RUNNERS_UP = 4;
+
+/**
+ * The screened winners not validated, for when the budget ends the search: this generation's
+ * first (largest gain first), then earlier generations' runners-up, without the ones validated
+ * now; at most `limit`. Gains come from different minibatches, so only this generation's are
+ * ranked against each other; earlier runners-up keep their order behind them.
+ */
+export function nextRunnersUp(
+  earlier: readonly Member[],
+  winners: readonly Winner[],
+  validated: ReadonlySet<string>,
+  limit = RUNNERS_UP,
+): Member[] {
+  const ranked = [...winners]
+    .sort((a, b) => b.gain - a.gain || (a.child.hash < b.child.hash ? -1 : 1))
+    .map((w) => w.child);
+  const out: Member[] = [];
+  for (const m of [...ranked, ...earlier]) {
+    if (out.length >= limit) break;
+    if (validated.has(m.hash) || out.some((o) => o.hash === m.hash)) continue;
+    out.push({ hash: m.hash, operator: m.operator, parents: m.parents, score: 0, scores: [] });
+  }
+  return out;
+}

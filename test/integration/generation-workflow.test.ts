@@ -36,6 +36,8 @@ const fixtureSpec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
 const withSearch = (search: Partial<SearchSpec>): Pick<GenerationInput, 'spec'> => ({
   spec: { ...fixtureSpec, search: { ...fixtureSpec.search, ...search } },
 });
+/** The stub runs' own search settings: one step of five children on a minibatch of five. */
+const base6 = { populationSize: 6, minibatchSize: 5, screenKeep: 1, childrenPerMinibatch: 10 };
 /** Screens grouped by the minibatch they ran on, in the order the minibatches came: the generation's steps. */
 function stepsOf<T extends { exampleIds: string[] }>(screens: T[]): T[][] {
   const minibatches = [...new Set(screens.map((s) => s.exampleIds.join()))];
@@ -347,6 +349,63 @@ describe('generation workflow with stub activities', () => {
       .filter((h) => minibatch.filter((id) => score(h, id)).length > seedSum);
     expect(winners.length).toBeGreaterThan(1);
     expect(result.stats.promoted).toBe(1);
+    expect(result.budgetExhausted).toBe(true);
+    // The others are carried to the next generation as runners-up (at most four), none validated.
+    expect(result.runnersUp).toHaveLength(Math.min(4, winners.length - 1));
+  });
+
+  /** The children that beat the seed on the first minibatch, largest gain first (ties by hash). */
+  function winnersOverSeed(stubs: ReturnType<typeof stubActivities>): string[] {
+    const minibatch = stubs.calls.find((c) => c.purpose === 'screen')!.exampleIds;
+    const onMinibatch = (h: string): number => minibatch.filter((id) => score(h, id)).length;
+    return stubs.proposals
+      .map(childHash)
+      .filter((h) => onMinibatch(h) > onMinibatch('seed'))
+      .sort((a, b) => onMinibatch(b) - onMinibatch(a) || (a < b ? -1 : 1));
+  }
+  const validatedIn = (stubs: ReturnType<typeof stubActivities>): string[] => [
+    ...new Set(stubs.calls.filter((c) => c.purpose === 'validate').map((c) => c.hash)),
+  ];
+
+  it('keeps screened winners it does not validate as runners-up while the budget lasts', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false });
+    const result = await runGeneration(stubs, withSearch({ ...base6, validatePerGeneration: 1 }));
+    const winners = winnersOverSeed(stubs);
+    expect(winners.length).toBeGreaterThan(2);
+    expect(validatedIn(stubs)).toEqual(['seed', winners[0]]);
+    expect(result.runnersUp?.map((m) => m.hash)).toEqual(winners.slice(1, 5));
+    expect(result.budgetExhausted).toBe(false);
+  });
+
+  it('spends what is left when the budget ends the search on validating the next runner-up', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false });
+    // 55 calls for the step (see above) + 20 for the winner; 25 left before the reserve of 30: no
+    // further step fits (it needs 31), one more validation of 20 does.
+    const result = await runGeneration(stubs, {
+      ...withSearch({ ...base6, validatePerGeneration: 1 }),
+      budget: { calls: 130 },
+      reserveCalls: 30,
+    });
+    const winners = winnersOverSeed(stubs);
+    expect(validatedIn(stubs)).toEqual(['seed', winners[0], winners[1]]);
+    expect(result.stats.promoted).toBe(2);
+    expect(stubs.spent().calls).toBeLessThanOrEqual(130 - 30);
+    expect(result.runnersUp?.map((m) => m.hash)).toEqual(winners.slice(2, 6));
+  });
+
+  it('validates runners-up carried from earlier generations when no step fits', async () => {
+    const stubs = stubActivities({ reflectHasNothing: false });
+    const runnerUp = 'reflect:seed:2000000000';
+    // The seed on validation (20), then 20 left before the reserve: no step (31), one validation.
+    const result = await runGeneration(stubs, {
+      runnersUp: [{ hash: runnerUp, operator: 'reflect', parents: ['seed'], score: 0, scores: [] }],
+      budget: { calls: 70 },
+      reserveCalls: 30,
+    });
+    expect(stubs.proposals).toHaveLength(0);
+    expect(validatedIn(stubs)).toEqual(['seed', runnerUp]);
+    expect(result.population.map((m) => m.hash)).toContain(runnerUp);
+    expect(result.runnersUp).toEqual([]);
     expect(result.budgetExhausted).toBe(true);
   });
 

@@ -102,6 +102,7 @@ function runGeneration(run: Run, generation: number): Promise<GenerationResult> 
         valIds: prepared.valIds,
         screenIds: prepared.trainIds ?? [],
         screenQueue: state.screenQueue ?? [],
+        ...(state.runnersUp && state.runnersUp.length > 0 ? { runnersUp: state.runnersUp } : {}),
         population,
         ...(starters.length > 0 ? { starters } : {}),
         rngState: state.rngState,
@@ -134,6 +135,7 @@ function recordGeneration(run: Run, generation: number, result: GenerationResult
   state.rngState = result.rngState;
   state.operatorCredit = result.operatorCredit;
   state.screenQueue = result.screenQueue;
+  if (result.runnersUp) state.runnersUp = result.runnersUp;
   state.spend = maxSpend(state.spend, result.spend);
   if (Object.keys(result.spendByModel).length > 0) state.spendByModel = result.spendByModel;
   state.generation = generation;

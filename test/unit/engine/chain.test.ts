@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainTip, extendWinners, plansOnTip, type Winner } from '../../../core/engine/chain.js';
+import { chainTip, extendWinners, nextRunnersUp, plansOnTip, type Winner } from '../../../core/engine/chain.js';
 import type { Member } from '../../../core/engine/types.js';
 
 const child = (hash: string, parent: string): Member => ({
@@ -45,5 +45,16 @@ describe('chained winners', () => {
       ['t', 'q'],
       ['t', 'q', 'r', 'best'],
     ]);
+  });
+
+  it("keeps as runners-up this generation's unvalidated winners by gain, then earlier ones, at most four", () => {
+    const earlier = [child('e1', 's'), child('e2', 's'), child('c', 's')];
+    const winners = [win('a', 's', 1), win('b', 's', 3), win('c', 's', 2), win('v', 's', 5)];
+    const kept = nextRunnersUp(earlier, winners, new Set(['v']));
+    expect(kept.map((m) => m.hash)).toEqual(['b', 'c', 'a', 'e1']);
+    // Unscored members: what a payload carries, whatever the input held.
+    for (const m of kept) expect(m).toMatchObject({ score: 0, scores: [] });
+    expect(nextRunnersUp(earlier, [], new Set(['e1'])).map((m) => m.hash)).toEqual(['e2', 'c']);
+    expect(nextRunnersUp([], [win('x', 's', 1)], new Set(), 0)).toEqual([]);
   });
 });
