@@ -5,7 +5,10 @@
 // settings beside DSPy arms measured earlier). A later file's arm replaces an earlier file's; with
 // --pool an arm's runs from every file count together (repeated runs of an arm whose runs are not
 // reproducible from their seed, such as GEPA's unseeded reflection samples, are more samples).
+// With --baseline <scores.json>, that file's promptevo runs are what every arm (promptevo from the
+// other files included) is compared with: promptevo before and after a change, on the same split.
 // Usage: npm run bench:dspy-combine -- <scores.json> [<scores.json> ...] [--only arm,arm] [--gepa-calls N] [--pool]
+//   [--baseline <scores.json>]
 // (--gepa-calls: GEPA's mean search calls, for scores files written before they recorded them;
 // the run's report.md gives them.)
 import { readFileSync } from 'node:fs';
@@ -28,12 +31,20 @@ interface ScoresFile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { only: { type: 'string' }, 'gepa-calls': { type: 'string' }, pool: { type: 'boolean', default: false } },
+  options: {
+    only: { type: 'string' },
+    'gepa-calls': { type: 'string' },
+    pool: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
+  },
 });
 if (positionals.length === 0) throw new Error('give one or more scores-<task>.json files');
 const files = positionals.map((file) => ({ file, data: JSON.parse(readFileSync(file, 'utf8')) as ScoresFile }));
 const first = files[0]!.data;
-for (const { file, data } of files) {
+const baselineFile = values.baseline
+  ? { file: values.baseline, data: JSON.parse(readFileSync(values.baseline, 'utf8')) as ScoresFile }
+  : undefined;
+for (const { file, data } of baselineFile ? [...files, baselineFile] : files) {
   if (data.task !== first.task || data.testIds.join() !== first.testIds.join())
     throw new Error(`${file}: another task or other test examples than ${files[0]!.file}; only the same split pools`);
 }
@@ -52,20 +63,31 @@ const only = values.only?.split(',') as Arm[] | undefined;
 const arms = [...byArm.keys()].filter((arm) => !only || only.includes(arm));
 const valid = (arm: Arm): number[][] => (byArm.get(arm)?.runs ?? []).filter((r) => !r.invalid).map((r) => r.scores);
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const base = valid('promptevo');
+const baselineRuns = baselineFile?.data.runs.filter((r) => r.arm === 'promptevo' && !r.invalid).map((r) => r.scores);
+if (baselineRuns && baselineRuns.length === 0) throw new Error(`${baselineFile!.file}: no valid promptevo run`);
+const base = baselineRuns ?? valid('promptevo');
+const against = baselineFile ? `promptevo of ${baselineFile.file}` : 'promptevo';
 
 console.log(
   `task ${first.task}: ${first.testIds.length} test examples; pooled from ${files.map((f) => f.file).join(', ')}`,
 );
 console.log('');
 console.log(
-  '| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs promptevo, paired by example [95% t-interval] | search calls (mean) | from |',
+  `| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs ${against}, paired by example [95% t-interval] | search calls (mean) | from |`,
 );
 console.log('| --- | --- | --- | --- | --- | --- |');
+if (baselineFile) {
+  const runs = baselineFile.data.runs.filter((r) => r.arm === 'promptevo');
+  const calls = runs.filter((r) => !r.invalid && r.searchCalls !== undefined).map((r) => r.searchCalls!);
+  console.log(
+    `| promptevo (baseline) | ${base.length}/${runs.length} | ${formatInterval(tInterval(base.map(mean)))} | — | ${calls.length > 0 ? mean(calls).toFixed(0) : 'n/a'} | ${baselineFile.file} |`,
+  );
+}
 for (const arm of arms) {
   const runs = valid(arm);
   const test = tInterval(runs.map(mean));
-  const diff = arm === 'promptevo' || base.length === 0 ? '—' : formatInterval(pairedDifference(runs, base), 3, true);
+  const itself = arm === 'promptevo' && !baselineFile;
+  const diff = itself || base.length === 0 ? '—' : formatInterval(pairedDifference(runs, base), 3, true);
   const all = byArm.get(arm)!.runs.length;
   const withCalls = (byArm.get(arm)?.runs ?? []).filter((r) => !r.invalid && r.searchCalls !== undefined);
   const calls = withCalls.length > 0 ? mean(withCalls.map((r) => r.searchCalls!)).toFixed(0) : 'n/a';
