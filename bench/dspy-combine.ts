@@ -76,24 +76,24 @@ console.log(
   `| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs ${against}, paired by example [95% t-interval] | search calls (mean) | from |`,
 );
 console.log('| --- | --- | --- | --- | --- | --- |');
+/** One table row: an arm's runs (invalid ones counted, not scored), its Δ against the base, where they came from. */
+function row(title: string, all: ScoresFile['runs'], diff: (scores: number[][]) => string, from: string): string {
+  const runs = all.filter((r) => !r.invalid);
+  const scores = runs.map((r) => r.scores);
+  const calls = runs.filter((r) => r.searchCalls !== undefined).map((r) => r.searchCalls!);
+  const callsMean = calls.length > 0 ? mean(calls).toFixed(0) : 'n/a';
+  return `| ${title} | ${runs.length}/${all.length} | ${formatInterval(tInterval(scores.map(mean)))} | ${diff(scores)} | ${callsMean} | ${from} |`;
+}
 if (baselineFile) {
   const runs = baselineFile.data.runs.filter((r) => r.arm === 'promptevo');
-  const calls = runs.filter((r) => !r.invalid && r.searchCalls !== undefined).map((r) => r.searchCalls!);
-  console.log(
-    `| promptevo (baseline) | ${base.length}/${runs.length} | ${formatInterval(tInterval(base.map(mean)))} | — | ${calls.length > 0 ? mean(calls).toFixed(0) : 'n/a'} | ${baselineFile.file} |`,
-  );
+  console.log(row('promptevo (baseline)', runs, () => '—', baselineFile.file));
 }
 for (const arm of arms) {
-  const runs = valid(arm);
-  const test = tInterval(runs.map(mean));
+  const { runs, file } = byArm.get(arm)!;
   const itself = arm === 'promptevo' && !baselineFile;
-  const diff = itself || base.length === 0 ? '—' : formatInterval(pairedDifference(runs, base), 3, true);
-  const all = byArm.get(arm)!.runs.length;
-  const withCalls = (byArm.get(arm)?.runs ?? []).filter((r) => !r.invalid && r.searchCalls !== undefined);
-  const calls = withCalls.length > 0 ? mean(withCalls.map((r) => r.searchCalls!)).toFixed(0) : 'n/a';
-  console.log(
-    `| ${TITLES[arm]} | ${runs.length}/${all} | ${formatInterval(test)} | ${diff} | ${calls} | ${byArm.get(arm)!.file} |`,
-  );
+  const diff = (scores: number[][]): string =>
+    itself || base.length === 0 ? '—' : formatInterval(pairedDifference(scores, base), 3, true);
+  console.log(row(TITLES[arm], runs, diff, file));
 }
 
 // Calls-to-reach, as bench:dspy prints it: the paid search calls until promptevo's best-so-far

@@ -136,6 +136,8 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   const known = new Set(population.map((m) => m.hash));
   // A child costs its proposal and its screen; a step leaves room for validating one winner.
   const childCost = 1 + minibatchSize;
+  /** Whether a step whose children cost `calls` fits, with its parents' screen and one validation. */
+  const stepFits = (calls: number): boolean => fits(calls + minibatchSize + valIds.length);
   const credit = input.operatorCredit ?? {};
   let planned = 0;
   let skipped = 0;
@@ -146,9 +148,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   for (let slotsLeft = slots; slotsLeft > 0 && (winners.length < search.validatePerGeneration || chaining());) {
     // The ready-made starters share the first minibatch, so their gains over the seed compare.
     const wanted = Math.max(search.childrenPerMinibatch, starters.length);
-    const k = affordable(Math.min(wanted, slotsLeft), childCost, (calls) =>
-      fits(calls + minibatchSize + valIds.length),
-    );
+    const k = affordable(Math.min(wanted, slotsLeft), childCost, stepFits);
     if (k === 0) {
       budgetExhausted = true;
       break;
@@ -189,7 +189,7 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
   // (this generation's, largest gain first, then earlier generations'), rather than going unused.
   const validated = new Set([...population, ...toEvaluate].map((m) => m.hash));
   let runnersUp = nextRunnersUp(input.runnersUp ?? [], winners, validated);
-  const searchEnds = budgetExhausted || !fits(childCost + minibatchSize + valIds.length);
+  const searchEnds = budgetExhausted || !stepFits(childCost);
   if (searchEnds && runnersUp.length > 0 && patched(VALIDATE_RUNNERS_UP)) {
     const extra = runnersUp.slice(0, affordable(runnersUp.length, valIds.length, fits));
     if (extra.length > 0) {

@@ -1,4 +1,4 @@
-import type { ChildPlan } from './plan.js';
+import { byGain, type ChildPlan } from './plan.js';
 import type { Member } from './types.js';
 
 /** A child that beat its primary parent on a minibatch, with its gain (for a chain: summed over its links). */
@@ -14,7 +14,7 @@ export interface Winner {
 export function chainTip(winners: readonly Winner[]): Winner | undefined {
   let tip: Winner | undefined;
   for (const w of winners) {
-    if (!tip || w.gain > tip.gain || (w.gain === tip.gain && w.child.hash < tip.child.hash)) tip = w;
+    if (!tip || byGain(w, tip) < 0) tip = w;
   }
   return tip;
 }
@@ -49,7 +49,7 @@ export function extendWinners(winners: readonly Winner[], found: readonly Winner
 }
 
 /** Runners-up a run keeps for the end of its budget. */
-export const RUNNERS_UP = 4;
+const RUNNERS_UP = 4;
 
 /**
  * The screened winners not validated, for when the budget ends the search: this generation's
@@ -63,9 +63,7 @@ export function nextRunnersUp(
   validated: ReadonlySet<string>,
   limit = RUNNERS_UP,
 ): Member[] {
-  const ranked = [...winners]
-    .sort((a, b) => b.gain - a.gain || (a.child.hash < b.child.hash ? -1 : 1))
-    .map((w) => w.child);
+  const ranked = [...winners].sort(byGain).map((w) => w.child);
   const out: Member[] = [];
   for (const m of [...ranked, ...earlier]) {
     if (out.length >= limit) break;

@@ -123,6 +123,11 @@ export function promoteAfterScreening(options: {
   return promoteWinners(gainsOverParent({ children: options.children, scores }), options.children.length, options.keep);
 }
 
+/** Winners ranked largest gain first, ties by hash (so a replay ranks them the same). */
+export function byGain(a: { child: Member; gain: number }, b: { child: Member; gain: number }): number {
+  return b.gain - a.gain || (a.child.hash < b.child.hash ? -1 : a.child.hash > b.child.hash ? 1 : 0);
+}
+
 /**
  * Children that beat their parent, largest gain first: at most `max`, and at most the `keep`
  * fraction of the `screened` children (at least one).
@@ -133,7 +138,7 @@ export function promoteWinners(
   keep: number,
   max = Number.POSITIVE_INFINITY,
 ): Member[] {
-  const ranked = [...winners].sort((a, b) => b.gain - a.gain || (a.child.hash < b.child.hash ? -1 : 1));
+  const ranked = [...winners].sort(byGain);
   return ranked.slice(0, Math.min(max, Math.max(1, Math.ceil(screened * keep)))).map((w) => w.child);
 }
 
