@@ -161,5 +161,6 @@ function nothingToWorkOn(name: OperatorName, ctx: OperatorContext): string | und
     return 'the parent has no passing answers on train examples to turn into demos';
   }
   if (name === 'demo' && (ctx.demoPool ?? []).length === 0) return 'the demo pool is empty';
+  if (name === 'prune' && (ctx.parents[0]?.sections.rules ?? []).length === 0) return 'the parent has no rules to drop';
   return undefined;
 }

@@ -58,8 +58,17 @@ export async function openSuiteStack(
 
 /** A benchmark's stack: schema `bench_<name>_<random>`, task queue `bench-<name>-<random>`. */
 export type BenchStack = SuiteStack;
-export function openBenchStack(name: string, overrides: Partial<Config> = {}): Promise<BenchStack> {
-  return openSuiteStack(name, { prefix: 'bench', queuePrefix: 'bench', overrides, suffixBytes: 3 });
+export async function openBenchStack(name: string, overrides: Partial<Config> = {}): Promise<BenchStack> {
+  const stack = await openSuiteStack(name, { prefix: 'bench', queuePrefix: 'bench', overrides, suffixBytes: 3 });
+  // BENCH_KEEP_SCHEMA=1 keeps each arm's schema for inspection (drop them afterwards with DROP SCHEMA … CASCADE).
+  if (process.env['BENCH_KEEP_SCHEMA'] !== '1') return stack;
+  return { ...stack, close: () => keepSchema(stack) };
+}
+
+async function keepSchema(stack: SuiteStack): Promise<void> {
+  process.stderr.write(`kept schema ${stack.config.PROMPTEVO_DB_SCHEMA}\n`);
+  await stack.client.connection.close();
+  await stack.db.end();
 }
 
 // ---- Worker processes ------------------------------------------------------------------------------

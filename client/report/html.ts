@@ -65,6 +65,7 @@ export const OP_COLORS: Record<string, string> = {
   merge: '#b5527a',
   demo: '#6f8f2d',
   bootstrap: '#4f8fb0',
+  prune: '#9c6b4e',
 };
 
 export function opColor(op: string): string {

@@ -15,7 +15,8 @@ export const MIN_SHARE = 0.04;
 export function adaptedMix(mix: OperatorMix, credit: OperatorCredit): OperatorMix {
   const raw = OPERATOR_NAMES.map((name) => {
     const c = credit[name] ?? { tried: 0, passed: 0 };
-    return mix[name] > 0 ? (mix[name] * (c.passed + 1)) / (c.tried + 2) : 0;
+    const weight = mix[name] ?? 0;
+    return weight > 0 ? (weight * (c.passed + 1)) / (c.tried + 2) : 0;
   });
   const total = raw.reduce((a, b) => a + b, 0);
   const floor = MIN_SHARE * total;

@@ -8,6 +8,7 @@ import { differentialOperator } from './differential.js';
 import { mergeOperator } from './merge.js';
 import { mutateOperator } from './mutate.js';
 import type { Operator } from './operator.js';
+import { pruneOperator } from './prune.js';
 import { reflectOperator } from './reflect.js';
 
 const OPERATORS: Record<OperatorName, Operator> = {
@@ -18,6 +19,7 @@ const OPERATORS: Record<OperatorName, Operator> = {
   merge: mergeOperator,
   demo: demoOperator,
   bootstrap: bootstrapOperator,
+  prune: pruneOperator,
 };
 
 export function operatorFromName(name: string): Operator {
@@ -38,7 +40,7 @@ export function chooseOperator(
   rng: Rng,
   usable: (name: OperatorName) => boolean = () => true,
 ): OperatorName {
-  const names = OPERATOR_NAMES.filter((name) => mix[name] > 0 && usable(name));
+  const names = OPERATOR_NAMES.filter((name) => (mix[name] ?? 0) > 0 && usable(name));
   if (names.length === 0) throw new Error('no operator can run: every operator with a positive weight is unusable now');
   return rng.weightedPick(
     names,

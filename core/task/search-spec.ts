@@ -1,6 +1,15 @@
 import { z } from 'zod';
 
-export const OPERATOR_NAMES = ['mutate', 'crossover', 'differential', 'reflect', 'merge', 'demo', 'bootstrap'] as const;
+export const OPERATOR_NAMES = [
+  'mutate',
+  'crossover',
+  'differential',
+  'reflect',
+  'merge',
+  'demo',
+  'bootstrap',
+  'prune',
+] as const;
 export type OperatorName = (typeof OPERATOR_NAMES)[number];
 
 export const SELECTION_NAMES = ['elitism', 'tournament', 'pareto'] as const;
@@ -8,7 +17,10 @@ export type SelectionName = (typeof SELECTION_NAMES)[number];
 
 const weight = z.number().nonnegative();
 
-/** Relative weights of each operator when a child is made; a zero weight turns an operator off. */
+/**
+ * Relative weights of each operator when a child is made; a zero weight turns an operator off. A
+ * weight missing from a stored spec (a run started before that operator existed) counts as zero.
+ */
 export const operatorMixSchema = z
   .strictObject({
     mutate: weight.default(3),
@@ -18,6 +30,7 @@ export const operatorMixSchema = z
     merge: weight.default(1),
     demo: weight.default(2),
     bootstrap: weight.default(1),
+    prune: weight.default(1),
   })
   .refine((mix) => Object.values(mix).some((w) => w > 0), 'at least one operator needs a positive weight');
 export type OperatorMix = z.output<typeof operatorMixSchema>;

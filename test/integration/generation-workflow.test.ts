@@ -28,7 +28,7 @@ import { validTaskYaml } from '../unit/core/fixtures.js';
  */
 const trainIds = Array.from({ length: 30 }, (_, i) => `train-${i}`);
 const valIds = Array.from({ length: 20 }, (_, i) => `val-${i}`);
-const onlyReflect = { mutate: 0, crossover: 0, differential: 0, reflect: 1, merge: 0, demo: 0, bootstrap: 0 };
+const onlyReflect = { mutate: 0, crossover: 0, differential: 0, reflect: 1, merge: 0, demo: 0, bootstrap: 0, prune: 0 };
 /** The stub's hash for a proposed child (see proposeCandidate below). */
 const childHash = (p: ProposeInput): string => `${p.operator}:${p.parentHashes[0]}:${p.seed}`;
 const fixtureSpec = parseTaskSpec(validTaskYaml, 'fixture.yaml');
@@ -224,7 +224,7 @@ describe('generation workflow with stub activities', () => {
         populationSize: 6,
         minibatchSize: 5,
         childrenPerMinibatch: 10,
-        operators: { mutate: 1, crossover: 0, differential: 0, reflect: 5, merge: 0, demo: 0, bootstrap: 0 },
+        operators: { mutate: 1, crossover: 0, differential: 0, reflect: 5, merge: 0, demo: 0, bootstrap: 0, prune: 0 },
       }),
     );
     const reflects = stubs.proposals.filter((p) => p.operator === 'reflect');

@@ -200,10 +200,58 @@ describe('local operators', () => {
     });
     expect(local('bootstrap').apply(ctx({ parents: [parent], passingTraces: [] }))).toMatchObject({ ok: false });
   });
+
+  it('prune drops one rule, skips removals that give a prompt the run has seen, and refuses a parent without rules', () => {
+    const rules = ['Old refunds go to escalation.', 'Lawyers go to escalation.', 'Errors go to technical.'];
+    const parent: Genome = { ...seedGenome, sections: { ...seedGenome.sections, rules } };
+    const children = Array.from({ length: 20 }, (_, seed) =>
+      local('prune').apply(ctx({ parents: [parent], rng: Rng.fromSeed(seed) })),
+    );
+    const kept = children.map((c) => (c.ok ? c.genome.sections.rules : []));
+    for (const k of kept) {
+      expect(k).toHaveLength(2);
+      expect(rules.filter((r) => !k.includes(r))).toHaveLength(1);
+    }
+    expect(new Set(kept.map((k) => k.join('|'))).size).toBe(3); // every rule is dropped by some seed
+    // Two of the three removals were seen already: the third is the only child.
+    const seen = [0, 1].map((i) =>
+      genomeHash({ ...parent, sections: { ...parent.sections, rules: rules.filter((_, j) => j !== i) } }),
+    );
+    const onlyNew = local('prune').apply(ctx({ parents: [parent], existingHashes: new Set(seen) }));
+    expect(onlyNew).toMatchObject({ ok: true, genome: { sections: { rules: rules.slice(0, 2) } } });
+    const allSeen = new Set([
+      ...seen,
+      genomeHash({ ...parent, sections: { ...parent.sections, rules: rules.slice(0, 2) } }),
+    ]);
+    expect(local('prune').apply(ctx({ parents: [parent], existingHashes: allSeen }))).toMatchObject({ ok: false });
+    const bare: Genome = { ...seedGenome, sections: { ...seedGenome.sections, rules: [] } };
+    expect(local('prune').apply(ctx({ parents: [bare] }))).toEqual({
+      ok: false,
+      reason: 'the parent has no rules to drop',
+    });
+  });
 });
 
 describe('operator registry', () => {
-  const mix: OperatorMix = { mutate: 1, crossover: 0, differential: 0, reflect: 1, merge: 0, demo: 0, bootstrap: 0 };
+  const mix: OperatorMix = {
+    mutate: 1,
+    crossover: 0,
+    differential: 0,
+    reflect: 1,
+    merge: 0,
+    demo: 0,
+    bootstrap: 0,
+    prune: 0,
+  };
+
+  it('draws the same operators from a stored mix without a newer operator as with its weight at 0', () => {
+    const { prune: _prune, ...stored } = { ...mix, prune: 3 };
+    const draws = (m: OperatorMix): string[] => {
+      const rng = Rng.fromSeed(11);
+      return Array.from({ length: 30 }, () => chooseOperator(m, rng));
+    };
+    expect(draws(stored as OperatorMix)).toEqual(draws(mix));
+  });
 
   it('chooses only operators with weight that are usable, deterministically per seed', () => {
     const draws = Array.from({ length: 50 }, (_, i) => chooseOperator(mix, Rng.fromSeed(i)));

@@ -76,13 +76,13 @@ describe('planning children', () => {
 
   it('knows when every usable operator is excluded', () => {
     const onlyReflect = searchSpecSchema.parse({
-      operators: { mutate: 0, crossover: 0, differential: 0, reflect: 1, merge: 0, demo: 0, bootstrap: 0 },
+      operators: { mutate: 0, crossover: 0, differential: 0, reflect: 1, merge: 0, demo: 0, bootstrap: 0, prune: 0 },
     });
     expect(anyOperatorLeft(onlyReflect, 1, (name) => name === 'reflect')).toBe(false);
     expect(anyOperatorLeft(onlyReflect, 1, () => false)).toBe(true);
     // Crossover needs two parents: with one member it does not count as left.
     const onlyCrossover = searchSpecSchema.parse({
-      operators: { mutate: 0, crossover: 1, differential: 0, reflect: 0, merge: 0, demo: 0, bootstrap: 0 },
+      operators: { mutate: 0, crossover: 1, differential: 0, reflect: 0, merge: 0, demo: 0, bootstrap: 0, prune: 0 },
     });
     expect(anyOperatorLeft(onlyCrossover, 1, () => false)).toBe(false);
   });

@@ -1,0 +1,30 @@
+import type { Genome } from '../genome/genome.js';
+import { acceptChild } from './guards.js';
+import { type LocalOperator, type OperatorContext, type OperatorResult, parentAt } from './operator.js';
+
+/**
+ * Drops one rule from the parent's instruction, with no model call: GrIPS's delete edit. Rewrites
+ * add rules and rarely take one out, so a wrong or distracting rule that rode in beside a good one
+ * stays in every descendant; the screen keeps the shorter prompt only where it does better. Rules
+ * are tried in a seeded order until one removal gives a prompt the run has not seen.
+ */
+export const pruneOperator: LocalOperator = {
+  kind: 'local',
+  name: 'prune',
+  parentsNeeded: 1,
+  apply(ctx: OperatorContext): OperatorResult {
+    const parent = parentAt(ctx, 0, 'prune');
+    const rules = parent.sections.rules;
+    if (rules.length === 0) return { ok: false, reason: 'the parent has no rules to drop' };
+    let last: OperatorResult = { ok: false, reason: 'no rule to drop' };
+    for (const index of ctx.rng.shuffle(rules.map((_, i) => i))) {
+      const child: Genome = {
+        sections: { ...parent.sections, rules: rules.filter((_, i) => i !== index) },
+        demos: parent.demos,
+      };
+      last = acceptChild(child, ctx, `prune: dropped rule ${index + 1} of ${rules.length}`);
+      if (last.ok) return last;
+    }
+    return last;
+  },
+};
