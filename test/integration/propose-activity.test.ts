@@ -32,7 +32,7 @@ describe('proposing from a parent with no failures', () => {
     await stack?.close();
   });
 
-  const propose = (operator: 'reflect' | 'bootstrap'): Promise<ProposalResult> =>
+  const propose = (operator: 'reflect' | 'bootstrap' | 'prune'): Promise<ProposalResult> =>
     run(acts.proposeCandidate, { runId, generation: 1, operator, parentHashes: [seedHash], seed: 7 });
 
   it('stores the seed with search.labeledDraws distinct labeled variants of train demos, the same when asked again', async () => {
@@ -72,6 +72,11 @@ describe('proposing from a parent with no failures', () => {
       runId,
     ]);
     expect(Number(rows[0]!.n)).toBe(0);
+  });
+
+  it('skips prune when the parent states no rules (the slot is drawn again)', async () => {
+    const pruned = await propose('prune');
+    expect(pruned).toMatchObject({ status: 'skipped', operator: 'prune', reason: 'the parent has no rules to drop' });
   });
 
   it('bootstraps demos from the passing train answers already stored, again without a model call', async () => {
