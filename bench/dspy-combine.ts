@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TITLES, type Arm } from './dspy/arms.js';
-import { formatInterval, pairedDifference, REACH_TOLERANCE, tInterval } from './dspy/stats.js';
+import { formatInterval, pairedDifference, REACH_TOLERANCE, seedDifference, tInterval } from './dspy/stats.js';
 
 interface ScoresFile {
   task: string;
@@ -73,27 +73,34 @@ console.log(
 );
 console.log('');
 console.log(
-  `| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs ${against}, paired by example [95% t-interval] | search calls (mean) | from |`,
+  `| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs ${against}, paired by example [95% t-interval] | Δ of seed means [95% Welch interval] | search calls (mean) | from |`,
 );
-console.log('| --- | --- | --- | --- | --- | --- |');
-/** One table row: an arm's runs (invalid ones counted, not scored), its Δ against the base, where they came from. */
-function row(title: string, all: ScoresFile['runs'], diff: (scores: number[][]) => string, from: string): string {
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+/**
+ * One table row: an arm's runs (invalid ones counted, not scored), its Δ against the base paired by
+ * example and over seeds (or none), where they came from.
+ */
+function row(title: string, all: ScoresFile['runs'], compare: boolean, from: string): string {
   const runs = all.filter((r) => !r.invalid);
   const scores = runs.map((r) => r.scores);
   const calls = runs.filter((r) => r.searchCalls !== undefined).map((r) => r.searchCalls!);
   const callsMean = calls.length > 0 ? mean(calls).toFixed(0) : 'n/a';
-  return `| ${title} | ${runs.length}/${all.length} | ${formatInterval(tInterval(scores.map(mean)))} | ${diff(scores)} | ${callsMean} | ${from} |`;
+  const [byExample, bySeed] =
+    compare && base.length > 0
+      ? [
+          formatInterval(pairedDifference(scores, base), 3, true),
+          formatInterval(seedDifference(scores.map(mean), base.map(mean)), 3, true),
+        ]
+      : ['—', '—'];
+  return `| ${title} | ${runs.length}/${all.length} | ${formatInterval(tInterval(scores.map(mean)))} | ${byExample} | ${bySeed} | ${callsMean} | ${from} |`;
 }
 if (baselineFile) {
   const runs = baselineFile.data.runs.filter((r) => r.arm === 'promptevo');
-  console.log(row('promptevo (baseline)', runs, () => '—', baselineFile.file));
+  console.log(row('promptevo (baseline)', runs, false, baselineFile.file));
 }
 for (const arm of arms) {
   const { runs, file } = byArm.get(arm)!;
-  const itself = arm === 'promptevo' && !baselineFile;
-  const diff = (scores: number[][]): string =>
-    itself || base.length === 0 ? '—' : formatInterval(pairedDifference(scores, base), 3, true);
-  console.log(row(TITLES[arm], runs, diff, file));
+  console.log(row(TITLES[arm], runs, !(arm === 'promptevo' && !baselineFile), file));
 }
 
 // Calls-to-reach, as bench:dspy prints it: the paid search calls until promptevo's best-so-far

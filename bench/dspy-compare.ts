@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARMS, TITLES, failedCalls, runDspy, startArmServer, type Arm, type ArmRun } from './dspy/arms.js';
 import { runPromptevo } from './dspy/promptevo-arm.js';
-import { formatInterval, mean, pairedDifference, REACH_TOLERANCE, tInterval } from './dspy/stats.js';
+import { formatInterval, mean, pairedDifference, REACH_TOLERANCE, seedDifference, tInterval } from './dspy/stats.js';
 import { META_MODEL, benchTask, exportSplit, type BenchTask } from './dspy/tasks.js';
 
 const { values } = parseArgs({
@@ -121,17 +121,24 @@ function taskTables(task: BenchTask, split: ReturnType<typeof exportSplit>['spli
     const rs = valid(arm);
     const all = runs.filter((r) => r.arm === arm);
     const test = tInterval(rs.map((r) => r.test));
-    const diff =
-      arm === 'promptevo' || base.length === 0 || rs.length === 0
-        ? '—'
-        : formatInterval(
-            pairedDifference(
-              rs.map((r) => r.scores),
-              base,
-            ),
-            3,
-            true,
-          );
+    const compared = arm !== 'promptevo' && base.length > 0 && rs.length > 0;
+    const diff = compared
+      ? `${formatInterval(
+          pairedDifference(
+            rs.map((r) => r.scores),
+            base,
+          ),
+          3,
+          true,
+        )} | ${formatInterval(
+          seedDifference(
+            rs.map((r) => r.test),
+            base.map(mean),
+          ),
+          3,
+          true,
+        )}`
+      : '— | —';
     const calls = mean(rs.map((r) => r.search.calls));
     const meta = `${fmt(mean(rs.map((r) => r.search.metaRequests)), 1)} (${fmt(mean(rs.map((r) => r.search.metaWithExamples)), 1)})`;
     return `| ${TITLES[arm]} | ${rs.length}/${all.length} | ${formatInterval(test)} | ${diff} | ${fmt(calls, 0)}${calls > 0 ? ` (${byModel(rs)})` : ''} | ${meta} | ${fmt(mean(rs.map((r) => r.testCalls)), 0)} | ${fmt(mean(rs.map((r) => r.searchSeconds)), 1)} |`;
@@ -161,8 +168,8 @@ function taskTables(task: BenchTask, split: ReturnType<typeof exportSplit>['spli
       `split train ${split.train.length} / val ${split.val.length} / test ${split.test.length} (fixed by the task's split seed ${task.spec.data.split.seed}); ` +
       `metric ${task.spec.metric.kind}; search call budget ${task.calls}; seeds ${seeds.join(', ')}`,
     '',
-    '| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs promptevo, paired by example [95% t-interval] | search calls (mean; by model) | meta requests (with examples), mean | test calls | search wall s |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs promptevo, paired by example [95% t-interval] | Δ of seed means [95% Welch interval] | search calls (mean; by model) | meta requests (with examples), mean | test calls | search wall s |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...summary,
     ...(reachLine ? ['', reachLine] : []),
     '',

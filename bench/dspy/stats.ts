@@ -1,6 +1,8 @@
-// Intervals for the DSPy comparison: a two-sided 95% Student-t interval of a mean, and the paired
+// Intervals for the DSPy comparison: a two-sided 95% Student-t interval of a mean; the paired
 // difference of two arms on the same test examples (per example, the score averaged over an arm's
-// valid seeds; then arm minus promptevo, example by example; t-interval over the examples).
+// valid seeds; then arm minus promptevo, example by example; t-interval over the examples); and the
+// difference of the arms' per-seed means with Welch's interval, which also counts how much the
+// seeds disagree (the paired one takes each seed's prompt as fixed).
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
 export interface Interval {
@@ -41,6 +43,27 @@ export function pairedDifference(
   const b = perExampleMeans(baseline);
   if (a.length === 0 || b.length === 0 || a.length !== b.length) return { mean: NaN, lo: NaN, hi: NaN, n: 0 };
   return tInterval(a.map((x, i) => x - (b[i] ?? NaN)));
+}
+
+/**
+ * Arm minus baseline over seeds: the difference of the mean test scores, with Welch's 95% interval
+ * (unequal variances, Welch–Satterthwaite degrees of freedom). Seeds are not paired: an unseeded arm's
+ * seed k has nothing to do with promptevo's seed k. NaN bounds when either side has fewer than 2 runs.
+ */
+export function seedDifference(arm: readonly number[], baseline: readonly number[]): Interval {
+  const d = mean(arm) - mean(baseline);
+  const n = Math.min(arm.length, baseline.length);
+  if (arm.length < 2 || baseline.length < 2) return { mean: d, lo: NaN, hi: NaN, n };
+  const share = (xs: readonly number[]): number => {
+    const m = mean(xs);
+    return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) / xs.length;
+  };
+  const [a, b] = [share(arm), share(baseline)];
+  const se = Math.sqrt(a + b);
+  if (se === 0) return { mean: d, lo: d, hi: d, n };
+  const df = (a + b) ** 2 / (a ** 2 / (arm.length - 1) + b ** 2 / (baseline.length - 1));
+  const half = tQuantile(0.975, df) * se;
+  return { mean: d, lo: d - half, hi: d + half, n };
 }
 
 export function formatInterval(i: Interval, digits = 3, signed = false): string {
