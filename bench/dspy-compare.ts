@@ -3,7 +3,7 @@
 // json_schema response format), GEPA and BootstrapFewShotWithRandomSearch, each with several
 // search seeds. Every (arm, seed) has its own model server and starts from an empty cache. Prints,
 // per arm: mean test score over valid seeds with a 95% t-interval, the paired difference against
-// promptevo on the same test examples, search calls, meta requests (and those carrying examples),
+// promptevo on the same test examples, the difference of per-seed means (Welch), search calls, meta requests (and those carrying examples),
 // and which runs are invalid (a failed or timed-out call) and why. See docs/BENCHMARKS.md.
 // Usage: npm run bench:dspy -- [--tasks ticket-routing,seller-score,ticket-routing@smollm2]
 //   [--optimizers seed,promptevo,mipro,mipro-json,gepa,bfsrs] [--seeds 3] [--calls 1200]
