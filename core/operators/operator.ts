@@ -20,7 +20,7 @@ export interface OperatorContext {
   limits: { maxPromptChars: number; maxDemos: number };
   /** Hashes of every genome already in the run; a child equal to one is rejected. */
   existingHashes: ReadonlySet<string>;
-  /** Merge: the common ancestor of the two parents. */
+  /** Merge: the common ancestor of the two parents. Prune: the parent's own primary parent. */
   ancestor?: Genome;
   /** Reflect: failures with metric feedback. */
   examples?: ShownExample[];

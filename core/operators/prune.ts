@@ -5,8 +5,10 @@ import { type LocalOperator, type OperatorContext, type OperatorResult, parentAt
 /**
  * Drops one rule from the parent's instruction, with no model call: GrIPS's delete edit. Rewrites
  * add rules and rarely take one out, so a wrong or distracting rule that rode in beside a good one
- * stays in every descendant; the screen keeps the shorter prompt only where it does better. Rules
- * are tried in a seeded order until one removal gives a prompt the run has not seen.
+ * stays in every descendant; the screen keeps the shorter prompt only where it does better. The
+ * rules the parent added to its own parent (`ctx.ancestor`) are tried first, where a rule that came
+ * in beside a good one sits; then the others. Each group in a seeded order, until one removal gives
+ * a prompt the run has not seen.
  */
 export const pruneOperator: LocalOperator = {
   kind: 'local',
@@ -17,7 +19,11 @@ export const pruneOperator: LocalOperator = {
     const rules = parent.sections.rules;
     if (rules.length === 0) return { ok: false, reason: 'the parent has no rules to drop' };
     let last: OperatorResult = { ok: false, reason: 'no rule to drop' };
-    for (const index of ctx.rng.shuffle(rules.map((_, i) => i))) {
+    const inherited = new Set(ctx.ancestor?.sections.rules ?? []);
+    const indices = rules.map((_, i) => i);
+    const added = indices.filter((i) => !inherited.has(rules[i]!));
+    const order = [...ctx.rng.shuffle(added), ...ctx.rng.shuffle(indices.filter((i) => inherited.has(rules[i]!)))];
+    for (const index of order) {
       const child: Genome = {
         sections: { ...parent.sections, rules: rules.filter((_, i) => i !== index) },
         demos: parent.demos,

@@ -224,6 +224,12 @@ describe('local operators', () => {
       genomeHash({ ...parent, sections: { ...parent.sections, rules: rules.slice(0, 2) } }),
     ]);
     expect(local('prune').apply(ctx({ parents: [parent], existingHashes: allSeen }))).toMatchObject({ ok: false });
+    // The rule the parent added to its own parent goes first, whatever the seed.
+    const ancestor: Genome = { ...parent, sections: { ...parent.sections, rules: rules.slice(0, 2) } };
+    for (let seed = 0; seed < 10; seed++) {
+      const child = local('prune').apply(ctx({ parents: [parent], ancestor, rng: Rng.fromSeed(seed) }));
+      expect(child).toMatchObject({ ok: true, genome: { sections: { rules: rules.slice(0, 2) } } });
+    }
     const bare: Genome = { ...seedGenome, sections: { ...seedGenome.sections, rules: [] } };
     expect(local('prune').apply(ctx({ parents: [bare] }))).toEqual({
       ok: false,
