@@ -30,7 +30,7 @@ export const operatorMixSchema = z
     merge: weight.default(1),
     demo: weight.default(2),
     bootstrap: weight.default(1),
-    // Off by default: in 12 runs on two simulated families none of 45 pruned children beat its parent on the
+    // Off by default: in 24 runs on two simulated families none of 89 pruned children beat its parent on the
     // screen, so at weight 1 it only spent calls (docs/BENCHMARKS.md, _A prune operator_).
     prune: weight.default(0),
   })
