@@ -9,5 +9,10 @@ import { ACTIVITY_HEARTBEAT_TIMEOUT_MS } from '../contracts/index.js';
  */
 export const ACTIVITY_OPTIONS = {
   heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT_MS,
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+  retry: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 20,
+  },
 } satisfies ActivityOptions;
