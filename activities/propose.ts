@@ -1,5 +1,6 @@
 import { genomeHash, type Demo } from '../core/genome/genome.js';
 import type { OperatorContext, ShownExample } from '../core/operators/operator.js';
+import { NO_RULES } from '../core/operators/prune.js';
 import { operatorFromName } from '../core/operators/registry.js';
 import { programLabel } from '../core/program/program.js';
 import { Rng } from '../core/rng.js';
@@ -166,6 +167,6 @@ function nothingToWorkOn(name: OperatorName, ctx: OperatorContext): string | und
     return 'the parent has no passing answers on train examples to turn into demos';
   }
   if (name === 'demo' && (ctx.demoPool ?? []).length === 0) return 'the demo pool is empty';
-  if (name === 'prune' && (ctx.parents[0]?.sections.rules ?? []).length === 0) return 'the parent has no rules to drop';
+  if (name === 'prune' && (ctx.parents[0]?.sections.rules ?? []).length === 0) return NO_RULES;
   return undefined;
 }

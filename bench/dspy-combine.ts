@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TITLES, type Arm } from './dspy/arms.js';
-import { formatInterval, pairedDifference, REACH_TOLERANCE, seedDifference, tInterval } from './dspy/stats.js';
+import { differenceCells, formatInterval, REACH_TOLERANCE, tInterval } from './dspy/stats.js';
 
 interface ScoresFile {
   task: string;
@@ -85,14 +85,8 @@ function row(title: string, all: ScoresFile['runs'], compare: boolean, from: str
   const scores = runs.map((r) => r.scores);
   const calls = runs.filter((r) => r.searchCalls !== undefined).map((r) => r.searchCalls!);
   const callsMean = calls.length > 0 ? mean(calls).toFixed(0) : 'n/a';
-  const [byExample, bySeed] =
-    compare && base.length > 0
-      ? [
-          formatInterval(pairedDifference(scores, base), 3, true),
-          formatInterval(seedDifference(scores.map(mean), base.map(mean)), 3, true),
-        ]
-      : ['—', '—'];
-  return `| ${title} | ${runs.length}/${all.length} | ${formatInterval(tInterval(scores.map(mean)))} | ${byExample} | ${bySeed} | ${callsMean} | ${from} |`;
+  const differences = compare && base.length > 0 ? differenceCells(scores, base) : '— | —';
+  return `| ${title} | ${runs.length}/${all.length} | ${formatInterval(tInterval(scores.map(mean)))} | ${differences} | ${callsMean} | ${from} |`;
 }
 if (baselineFile) {
   const runs = baselineFile.data.runs.filter((r) => r.arm === 'promptevo');

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARMS, TITLES, failedCalls, runDspy, startArmServer, type Arm, type ArmRun } from './dspy/arms.js';
 import { runPromptevo } from './dspy/promptevo-arm.js';
-import { formatInterval, mean, pairedDifference, REACH_TOLERANCE, seedDifference, tInterval } from './dspy/stats.js';
+import { differenceCells, formatInterval, mean, REACH_TOLERANCE, tInterval } from './dspy/stats.js';
 import { META_MODEL, benchTask, exportSplit, type BenchTask } from './dspy/tasks.js';
 
 const { values } = parseArgs({
@@ -123,21 +123,10 @@ function taskTables(task: BenchTask, split: ReturnType<typeof exportSplit>['spli
     const test = tInterval(rs.map((r) => r.test));
     const compared = arm !== 'promptevo' && base.length > 0 && rs.length > 0;
     const diff = compared
-      ? `${formatInterval(
-          pairedDifference(
-            rs.map((r) => r.scores),
-            base,
-          ),
-          3,
-          true,
-        )} | ${formatInterval(
-          seedDifference(
-            rs.map((r) => r.test),
-            base.map(mean),
-          ),
-          3,
-          true,
-        )}`
+      ? differenceCells(
+          rs.map((r) => r.scores),
+          base,
+        )
       : '— | —';
     const calls = mean(rs.map((r) => r.search.calls));
     const meta = `${fmt(mean(rs.map((r) => r.search.metaRequests)), 1)} (${fmt(mean(rs.map((r) => r.search.metaWithExamples)), 1)})`;

@@ -66,6 +66,16 @@ export function seedDifference(arm: readonly number[], baseline: readonly number
   return { mean: d, lo: d - half, hi: d + half, n };
 }
 
+/**
+ * The two difference columns of a benchmark table, arm minus baseline: paired by test example, and
+ * the difference of per-seed means (Welch). `arm[s][i]`/`baseline[s][i]` are seed s's scores on test example i.
+ */
+export function differenceCells(arm: readonly number[][], baseline: readonly number[][]): string {
+  const byExample = formatInterval(pairedDifference(arm, baseline), 3, true);
+  const bySeed = formatInterval(seedDifference(arm.map(mean), baseline.map(mean)), 3, true);
+  return `${byExample} | ${bySeed}`;
+}
+
 export function formatInterval(i: Interval, digits = 3, signed = false): string {
   const f = (x: number): string => (Number.isFinite(x) ? (signed && x > 0 ? '+' : '') + x.toFixed(digits) : 'n/a');
   if (!Number.isFinite(i.mean)) return 'n/a';

@@ -1,4 +1,4 @@
-import { OPERATOR_NAMES, type OperatorMix, type OperatorName } from '../task/search-spec.js';
+import { OPERATOR_NAMES, operatorWeight, type OperatorMix, type OperatorName } from '../task/search-spec.js';
 
 /** Per operator: children screened, and how many of them beat their parent on the minibatch. */
 export type OperatorCredit = Partial<Record<OperatorName, { tried: number; passed: number }>>;
@@ -15,7 +15,7 @@ export const MIN_SHARE = 0.04;
 export function adaptedMix(mix: OperatorMix, credit: OperatorCredit): OperatorMix {
   const raw = OPERATOR_NAMES.map((name) => {
     const c = credit[name] ?? { tried: 0, passed: 0 };
-    const weight = mix[name] ?? 0;
+    const weight = operatorWeight(mix, name);
     return weight > 0 ? (weight * (c.passed + 1)) / (c.tried + 2) : 0;
   });
   const total = raw.reduce((a, b) => a + b, 0);

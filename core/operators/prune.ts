@@ -10,6 +10,9 @@ import { type LocalOperator, type OperatorContext, type OperatorResult, parentAt
  * in beside a good one sits; then the others. Each group in a seeded order, until one removal gives
  * a prompt the run has not seen.
  */
+/** Why prune has nothing to work on; the propose activity skips the slot with the same words. */
+export const NO_RULES = 'the parent has no rules to drop';
+
 export const pruneOperator: LocalOperator = {
   kind: 'local',
   name: 'prune',
@@ -17,7 +20,7 @@ export const pruneOperator: LocalOperator = {
   apply(ctx: OperatorContext): OperatorResult {
     const parent = parentAt(ctx, 0, 'prune');
     const rules = parent.sections.rules;
-    if (rules.length === 0) return { ok: false, reason: 'the parent has no rules to drop' };
+    if (rules.length === 0) return { ok: false, reason: NO_RULES };
     let last: OperatorResult = { ok: false, reason: 'no rule to drop' };
     const inherited = new Set(ctx.ancestor?.sections.rules ?? []);
     const indices = rules.map((_, i) => i);

@@ -1,5 +1,5 @@
 import type { Rng } from '../rng.js';
-import { OPERATOR_NAMES, type OperatorMix, type OperatorName } from '../task/search-spec.js';
+import { OPERATOR_NAMES, operatorWeight, type OperatorMix, type OperatorName } from '../task/search-spec.js';
 import { closestName } from '../text.js';
 import { bootstrapOperator } from './bootstrap.js';
 import { crossoverOperator } from './crossover.js';
@@ -40,10 +40,10 @@ export function chooseOperator(
   rng: Rng,
   usable: (name: OperatorName) => boolean = () => true,
 ): OperatorName {
-  const names = OPERATOR_NAMES.filter((name) => (mix[name] ?? 0) > 0 && usable(name));
+  const names = OPERATOR_NAMES.filter((name) => operatorWeight(mix, name) > 0 && usable(name));
   if (names.length === 0) throw new Error('no operator can run: every operator with a positive weight is unusable now');
   return rng.weightedPick(
     names,
-    names.map((name) => mix[name]),
+    names.map((name) => operatorWeight(mix, name)),
   );
 }

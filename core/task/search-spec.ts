@@ -37,6 +37,11 @@ export const operatorMixSchema = z
   .refine((mix) => Object.values(mix).some((w) => w > 0), 'at least one operator needs a positive weight');
 export type OperatorMix = z.output<typeof operatorMixSchema>;
 
+/** An operator's weight in a mix; a mix stored before the operator existed has none, which counts as 0. */
+export function operatorWeight(mix: Partial<OperatorMix>, name: OperatorName): number {
+  return mix[name] ?? 0;
+}
+
 export const budgetSpecSchema = z.strictObject({
   calls: z.number().int().positive().optional(),
   tokens: z.number().int().positive().optional(),
