@@ -8,7 +8,7 @@ import { mapBounded } from '../activities/concurrency.js';
 import { createActivities, type Activities } from '../activities/index.js';
 import { seedGenome } from '../activities/run-lifecycle.js';
 import type { LoadedTask } from '../client/task-file.js';
-import { chunk, EVAL_BATCH } from '../core/engine/plan.js';
+import { chunk, EVAL_BATCH, examplesPerActivity } from '../core/engine/plan.js';
 import { zeroSpend } from '../core/engine/types.js';
 import { genomeHash, normalizeGenome, withSections } from '../core/genome/genome.js';
 import { Rng } from '../core/rng.js';
@@ -22,7 +22,7 @@ import { generationWorkflow } from '../workflows/generation.js';
 import type { Cleanup } from './cleanup.js';
 import { type EvaluateInput, type GenerationInput, generationWorkflowId } from '../contracts/index.js';
 
-/** Examples per evaluateCandidate activity, as the workflows batch them. */
+/** Examples per evaluateCandidate activity when the spec does not set search.examplesPerActivity. */
 export { EVAL_BATCH };
 
 export interface EvalWorkload {
@@ -107,7 +107,7 @@ export async function evaluateViaTemporal(
 /** The same activity calls as the workflow makes, in this process, `concurrency` at a time. */
 export async function evaluateInProcess(activities: Activities, w: EvalWorkload, concurrency: number): Promise<number> {
   const inputs: EvaluateInput[] = w.hashes.flatMap((hash) =>
-    chunk(w.valIds, EVAL_BATCH).map((exampleIds) => ({
+    chunk(w.valIds, examplesPerActivity(w.spec.search)).map((exampleIds) => ({
       runId: w.runId,
       generation: 0,
       hash,

@@ -5,8 +5,10 @@
 // cache) and a warm-up workload first. The model server runs in a child process so that neither
 // arm shares its CPU time with it. Arms alternate; each is repeated and the median is reported.
 // Usage: npm run bench:overhead -- [--candidates 8] [--examples 100] [--latencies 0,200] [--repeats 3]
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { LoadedTask } from '../client/task-file.js';
+import type { TaskSpec } from '../core/task/spec-schema.js';
 import { loadConfig } from '../platform/config.js';
 import { createPool } from '../platform/db.js';
 import { withCleanup } from './cleanup.js';
@@ -22,7 +24,7 @@ import {
   type EvalWorkload,
 } from './eval-workload.js';
 import { historyStats } from './history.js';
-import { cpuSeconds } from './memory.js';
+import { cpuSeconds, cpuSecondsOfCommand, machineBusySeconds } from './memory.js';
 import { clearResponseCache } from '../storage/response-cache.js';
 import { fixed, intFlag, intListFlag, markdownTable, printHeader } from './report.js';
 import {
@@ -40,17 +42,26 @@ const { values } = parseArgs({
     examples: { type: 'string', default: '100' },
     latencies: { type: 'string', default: '0,200' },
     repeats: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '1' },
+    'per-activity': { type: 'string', default: String(EVAL_BATCH) },
   },
 });
 const candidates = intFlag(values, 'candidates');
 const examples = intFlag(values, 'examples');
 const latencies = intListFlag(values, 'latencies');
 const repeats = intFlag(values, 'repeats');
+const warmup = intFlag(values, 'warmup');
+const perActivity = intFlag(values, 'per-activity');
 
 interface ArmResult {
   ms: number;
   /** CPU seconds of the process that ran the activities (the worker, or this process), during the workload. */
   cpu: number;
+  /** CPU seconds during the workload: the whole machine, the Temporal server, PostgreSQL, the model server. */
+  machine: number;
+  temporal: number;
+  postgres: number;
+  modelServer: number;
   evaluations: number;
   activities: number;
   calls: number;
@@ -71,29 +82,50 @@ function runArm(arm: Arm, task: LoadedTask, server: SimServer, latency: number):
     const activities = benchActivities(config, pool);
     const workers = arm === 'temporal' ? await startWorkers(config, 1) : [];
     cleanup.add('stop workers', () => stopWorkers(workers));
-    const adjust = pointAt(server);
+    const pointed = pointAt(server);
+    const adjust = (spec: TaskSpec): TaskSpec => {
+      const s = pointed(spec);
+      return { ...s, search: { ...s.search, examplesPerActivity: perActivity } };
+    };
     const id = `overhead-${arm}-${latency}ms-${Date.now()}`;
     const execute = async (w: EvalWorkload): Promise<{ ms: number; workflowId?: string }> =>
       arm === 'temporal'
         ? await evaluateViaTemporal(stack.client, config.TEMPORAL_TASK_QUEUE, w, cleanup)
         : { ms: await evaluateInProcess(activities, w, config.WORKER_MAX_ACTIVITIES) };
 
-    await execute(await prepareEvalWorkload(activities, pool, task, `${id}-warmup`, 1, adjust));
+    await execute(await prepareEvalWorkload(activities, pool, task, `${id}-warmup`, warmup, adjust));
     await clearResponseCache(pool);
 
     const workload = await prepareEvalWorkload(activities, pool, task, id, candidates, adjust);
     const activityProcess = workers[0]?.child.pid ?? process.pid;
     const before = await server.received();
-    const cpuBefore = cpuSeconds(activityProcess);
+    const sample = (): number[] => [
+      cpuSeconds(activityProcess),
+      machineBusySeconds(),
+      cpuSecondsOfCommand('temporal'),
+      cpuSecondsOfCommand('postgres'),
+      server.pid === undefined ? 0 : cpuSeconds(server.pid),
+    ];
+    const cpuBefore = sample();
     const { ms, workflowId } = await execute(workload);
-    const cpu = cpuSeconds(activityProcess) - cpuBefore;
+    const [cpu, machine, temporal, postgres, modelServer] = sample().map((after, i) => after - cpuBefore[i]!) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const calls = (await server.received()) - before;
     const activityCount = workflowId
       ? ((await historyStats(stack.client, workflowId)).activities.get('evaluateCandidate') ?? 0)
-      : candidates * Math.ceil(workload.valIds.length / EVAL_BATCH);
+      : candidates * Math.ceil(workload.valIds.length / perActivity);
     return {
       ms,
       cpu,
+      machine,
+      temporal,
+      postgres,
+      modelServer,
       evaluations: evaluationCount(workload),
       activities: activityCount,
       calls,
@@ -122,10 +154,12 @@ await withCleanup(async (cleanup) => {
     repeats,
     'activity slots per worker (WORKER_MAX_ACTIVITIES)': loadConfig().WORKER_MAX_ACTIVITIES,
     'model calls in flight per process (maxConcurrency)': task.spec.models[task.spec.roles.dev]?.maxConcurrency ?? 0,
-    'examples per activity': EVAL_BATCH,
+    'examples per activity (search.examplesPerActivity)': perActivity,
+    'warm-up candidates per arm': warmup,
   });
   const rows: (string | number)[][] = [];
   const ratios: (string | number)[][] = [];
+  const cpuRows: (string | number)[][] = [];
   for (const latency of latencies) {
     const server = await startSimServerProcess({ latencyMs: latency });
     cleanup.add('stop model server', () => server.close());
@@ -149,6 +183,18 @@ await withCleanup(async (cleanup) => {
         fixed(median(rates)),
         `${fixed(Math.min(...rates))}–${fixed(Math.max(...rates))}`,
         fixed((median(runs.map((r) => r.cpu)) / first.evaluations) * 1000, 2),
+      ]);
+      const perEvaluation = (pick: (r: ArmResult) => number): string =>
+        fixed((median(runs.map(pick)) / first.evaluations) * 1000, 2);
+      cpuRows.push([
+        latency,
+        arm === 'temporal' ? '(a) Temporal' : '(b) in-process',
+        perEvaluation((r) => r.cpu),
+        perEvaluation((r) => r.temporal),
+        perEvaluation((r) => r.postgres),
+        perEvaluation((r) => r.modelServer),
+        perEvaluation((r) => r.machine),
+        fixed(median(runs.map((r) => r.machine / ((r.ms / 1000) * availableParallelism()))), 2),
       ]);
     }
     const a = median(results.temporal.map(rate));
@@ -179,6 +225,24 @@ await withCleanup(async (cleanup) => {
     markdownTable(
       ['latency ms', '(a) evaluations/s', '(b) evaluations/s', 'ratio (a)/(b)', 'extra ms per activity (a)−(b)'],
       ratios,
+    ),
+  );
+  console.log();
+  // Where the CPU goes, per evaluation (medians over repeats). When the machine's busy share is
+  // near 1 the workload is CPU-bound, and wall time follows the whole machine's CPU, not one process's.
+  console.log(
+    markdownTable(
+      [
+        'latency ms',
+        'path',
+        'activity process CPU ms',
+        'Temporal server CPU ms',
+        'PostgreSQL CPU ms',
+        'model server CPU ms',
+        'whole machine CPU ms',
+        `machine busy share (of ${availableParallelism()} CPUs)`,
+      ],
+      cpuRows,
     ),
   );
 });

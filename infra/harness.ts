@@ -205,6 +205,8 @@ export interface SimServer {
   /** Completion requests received so far (every status, every model). */
   received(): Promise<number>;
   close(): Promise<void>;
+  /** The server's process id when it runs in a child process. */
+  pid?: number;
 }
 
 /** sim-large and sim-small with the same latency, the server's seed fixed so answers repeat. */
@@ -253,6 +255,7 @@ export async function startSimServerProcess(options: SimServerOptions): Promise<
   });
   return {
     url,
+    ...(child.pid === undefined ? {} : { pid: child.pid }),
     received: () => modelServerRequests(url, options.apiKey),
     close: () =>
       new Promise<void>((resolve) => {

@@ -23,6 +23,7 @@ import {
 } from '../contracts/index.js';
 import { budgetExhausted, waveFits } from '../core/engine/budget-gate.js';
 import { absoluteBudget } from '../core/engine/distill-plan.js';
+import { examplesPerActivity } from '../core/engine/plan.js';
 import type { CallProgram } from '../core/program/program.js';
 import type { OperatorCredit } from '../core/operators/adaptive-mix.js';
 import { Rng } from '../core/rng.js';
@@ -89,7 +90,10 @@ export async function distillWorkflow(input: DistillInput): Promise<DistillResul
         ...(ref.program ? { program: ref.program } : {}),
       },
       ids,
-      (i, n) => `${purpose} ${ref.hash.slice(0, 10)} on ${ref.model}: batch ${i + 1}/${n}`,
+      {
+        perActivity: examplesPerActivity(spec.search),
+        summary: (i, n) => `${purpose} ${ref.hash.slice(0, 10)} on ${ref.model}: batch ${i + 1}/${n}`,
+      },
     );
     spend = maxSpend(spend, result.spend);
     return result.scores;

@@ -32,6 +32,7 @@ import {
   affordable,
   anyOperatorLeft,
   choosePopulation,
+  examplesPerActivity,
   nextMinibatch,
   perfectOn,
   planChildren,
@@ -379,8 +380,11 @@ export async function generationWorkflow(started: GenerationInput | LegacyGenera
           window,
           { runId, generation, hash, role, purpose: encodePurpose({ stage, name: 'validate' }) },
           valIds,
-          (i, n) => `validate ${short(hash)}: batch ${i + 1}/${n}`,
-          counted,
+          {
+            perActivity: examplesPerActivity(search),
+            summary: (i, n) => `validate ${short(hash)}: batch ${i + 1}/${n}`,
+            observer: counted,
+          },
         );
         spend = maxSpend(spend, after);
         return { hash, scores, score: scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length) };

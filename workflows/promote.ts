@@ -18,6 +18,7 @@ import {
   type PromotionStatusView,
   type RecordPromotionInput,
 } from '../contracts/index.js';
+import { EVAL_BATCH } from '../core/engine/plan.js';
 import { ACTIVITY_OPTIONS } from './activity-options.js';
 import { evaluateInBatches } from './evaluate-batches.js';
 import { activityWindow } from './fan-out.js';
@@ -68,7 +69,7 @@ export async function promotionWorkflow(input: PromotionInput): Promise<Promotio
             purpose: encodePurpose({ stage: 'evolve', name: 'promotion' }),
           },
           prepared.exampleIds,
-          (i, n) => `promotion ${name}:${entrant.version}: batch ${i + 1}/${n}`,
+          { perActivity: EVAL_BATCH, summary: (i, n) => `promotion ${name}:${entrant.version}: batch ${i + 1}/${n}` },
         ),
       ),
     );

@@ -7,8 +7,16 @@ import { parentSelectorFromName, selectDistinctParents } from '../selection/pare
 import type { OperatorName, SearchSpec } from '../task/search-spec.js';
 import type { Member } from './types.js';
 
-/** Examples per evaluation activity: enough to amortise overhead, small enough to spread over workers. */
+/**
+ * Examples per evaluation activity when the spec does not say (search.examplesPerActivity's
+ * default, and the size for runs recorded before the setting existed, so their replay is unchanged).
+ */
 export const EVAL_BATCH = 20;
+
+/** Examples per evaluation activity for this search (older specs have no setting: EVAL_BATCH). */
+export function examplesPerActivity(search: { examplesPerActivity?: number }): number {
+  return search.examplesPerActivity ?? EVAL_BATCH;
+}
 
 /** One child to make: which operator, on which parents, with which seed for its own choices. */
 export interface ChildPlan {

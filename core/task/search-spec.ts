@@ -72,6 +72,15 @@ export const searchSpecSchema = z
      * operators).
      */
     operatorEvidence: z.boolean().default(true),
+    /**
+     * Examples one evaluation activity scores. Each activity costs a fixed amount of orchestration
+     * (the Temporal server's and the worker's work to schedule, run and complete it, about 40 ms of
+     * CPU on a 2-core machine), which a slow model hides and a fast one does not; smaller activities
+     * spread one candidate's evaluation over more workers. Raise it (e.g. 100) for fast local models
+     * or when Temporal actions are billed; keep it low to spread a few large evaluations over many
+     * workers (docs/BENCHMARKS.md, _Orchestration overhead_).
+     */
+    examplesPerActivity: z.number().int().min(1).max(1000).default(20),
     /** Examples a new child is screened on before it earns a full evaluation. */
     minibatchSize: z.number().int().positive().default(8),
     /** At most this fraction of the children screened goes on to full validation. */

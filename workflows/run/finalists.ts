@@ -1,5 +1,6 @@
 import { encodePurpose, maxSpend, type RunResult, type ScoredProgram } from '../../contracts/index.js';
 import { waveFits } from '../../core/engine/budget-gate.js';
+import { examplesPerActivity } from '../../core/engine/plan.js';
 import { pairedComparison, type PairedComparison } from '../../core/stats/paired-test.js';
 import { evaluateInBatches } from '../evaluate-batches.js';
 import { withScores } from '../score-handles.js';
@@ -58,7 +59,10 @@ export async function scoreFinalists(run: Run): Promise<Finalists> {
           purpose: encodePurpose({ stage: 'evolve', name: 'test' }),
         },
         prepared.testIds,
-        (i, n) => `test ${member.hash.slice(0, 10)}: batch ${i + 1}/${n}`,
+        {
+          perActivity: examplesPerActivity(run.input.spec.search),
+          summary: (i, n) => `test ${member.hash.slice(0, 10)}: batch ${i + 1}/${n}`,
+        },
       );
       state.spend = maxSpend(state.spend, evaluated.spend);
       test = mean(evaluated.scores);

@@ -1,5 +1,6 @@
 import { encodePurpose, maxSpend, type ProgramScore, type ScoredProgram } from '../../contracts/index.js';
 import { waveFits } from '../../core/engine/budget-gate.js';
+import { examplesPerActivity } from '../../core/engine/plan.js';
 import { evaluateInBatches } from '../evaluate-batches.js';
 import { acts } from './activities.js';
 import type { Run } from './state.js';
@@ -35,7 +36,10 @@ export async function scoreOnProduction(run: Run, programs: ScoredProgram[]): Pr
             purpose: encodePurpose({ stage: 'evolve', name: 'production' }),
           },
           testIds,
-          () => `production: ${hash.slice(0, 10)} on ${model}`,
+          {
+            perActivity: examplesPerActivity(run.input.spec.search),
+            summary: () => `production: ${hash.slice(0, 10)} on ${model}`,
+          },
         ),
       ),
     );
