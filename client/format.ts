@@ -103,6 +103,7 @@ export function formatDetails(d: RunDetails): string {
     lines.push(`  best  val ${score(result.best.val)}  test ${score(result.best.test)}  (${result.best.operator})`);
     if (result.winner) lines.push(`  ${result.winner.significant ? '' : 'NOT SIGNIFICANT: '}${result.winner.verdict}`);
   }
+  if (d.constantAnswer) lines.push(`  ONE ANSWER: ${d.constantAnswer}`);
   lines.push('', 'generations:');
   lines.push(
     table(

@@ -1,13 +1,14 @@
 import { zeroSpend } from '../core/engine/types.js';
 import { deserializeGenome } from '../core/genome/genome.js';
 import { renderInstruction } from '../core/genome/instruction.js';
+import { constantAnswer, constantAnswerNote } from '../core/program/answer-spread.js';
 import { renderFields } from '../core/genome/render-fields.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db.js';
 import { evolveCandidatesScored } from '../storage/candidates.js';
 import { findDistillation } from '../storage/distillations.js';
-import { compareOnTest } from '../storage/evaluations.js';
+import { answersOnSplit, compareOnTest } from '../storage/evaluations.js';
 import { splitSize } from '../storage/examples.js';
 import { evolveGenerations } from '../storage/generations.js';
 import { productionScores } from '../storage/program-scores.js';
@@ -43,6 +44,10 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
   const winnerGenome = candidates.find((c) => c.hash === winnerHash);
 
   const tests = await compareOnTest(db, runId, seedHash, winnerHash, dev);
+  const constant = constantAnswer(
+    await answersOnSplit(db, runId, winnerHash, dev, 'val'),
+    Object.keys(spec.signature.outputs),
+  );
   const shown = (output: unknown, raw: string | null): string => (output ? JSON.stringify(output) : (raw ?? ''));
   const production = await productionScores(db, runId, winnerHash);
   const distill = (await findDistillation<DistillResult>(db, runId))?.result;
@@ -89,6 +94,7 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
       ...prompt(winnerHash, result?.best.val ?? valByHash.get(winnerHash) ?? null, result?.best.test ?? null),
       demos: winnerGenome ? deserializeGenome(JSON.stringify(winnerGenome.genome)).demos.length : 0,
       ...(result?.winner ? { verdict: { significant: result.winner.significant, text: result.winner.verdict } } : {}),
+      ...(constant ? { constantAnswer: constantAnswerNote(constant, 'validation') } : {}),
     },
     examples: tests.map((t) => ({
       id: t.exampleId,

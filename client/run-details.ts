@@ -1,10 +1,12 @@
 import type { Genome } from '../core/genome/genome.js';
 import { renderTaskMessages, resolveDemos } from '../core/genome/render.js';
 import type { ChatMessage } from '../core/chat.js';
+import { constantAnswer, constantAnswerNote } from '../core/program/answer-spread.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { Db } from '../platform/db.js';
 import { findCandidate } from '../storage/candidates.js';
 import { findDistillation } from '../storage/distillations.js';
+import { answersOnSplit } from '../storage/evaluations.js';
 import { examplesById, firstInputs } from '../storage/examples.js';
 import { evolveGenerations } from '../storage/generations.js';
 import { findRun } from '../storage/runs.js';
@@ -35,6 +37,8 @@ export interface RunDetails {
   spendByModel: { model: string; calls: number; cachedCalls: number; tokens: number; costUsd: number }[];
   /** The latest distillation of the run (inside the run or started later with `promptevo distill`). */
   distillation: { status: string; result: DistillResult | null } | null;
+  /** Set when the best gives one answer to nearly every validation example (core/program/answer-spread.ts). */
+  constantAnswer?: string;
 }
 
 /** One run as PostgreSQL holds it: config, generations, spend per model, and the best genome as real messages. */
@@ -50,6 +54,12 @@ export async function loadRunDetails(db: Db, runId: string): Promise<RunDetails>
   const result = run.result;
   const bestHash =
     result && 'best' in result ? result.best.hash : (generations[generations.length - 1]?.bestHash ?? null);
+  const constant = bestHash
+    ? constantAnswer(
+        await answersOnSplit(db, runId, bestHash, run.spec.roles.dev, 'val'),
+        Object.keys(run.spec.signature.outputs),
+      )
+    : undefined;
   return {
     runId,
     task: run.taskName,
@@ -72,6 +82,7 @@ export async function loadRunDetails(db: Db, runId: string): Promise<RunDetails>
     best: bestHash ? await renderCandidate(db, runId, run.spec, bestHash) : null,
     spendByModel,
     distillation,
+    ...(constant ? { constantAnswer: constantAnswerNote(constant, 'validation') } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Demo } from '../core/genome/genome.js';
 import { traceFromAnswer } from '../core/program/stored-answer.js';
+import type { AnswerPair } from '../core/program/answer-spread.js';
 import type { Db } from '../platform/db.js';
 
 type Trace = Extract<Demo, { kind: 'trace' }>;
@@ -240,6 +241,24 @@ export async function compareOnTest(
     seed: { output: t.seed_output, raw: t.seed_raw, score: t.seed_score },
     winner: { output: t.winner_output, raw: t.winner_raw, score: t.winner_score },
   }));
+}
+
+/** A program's stored answers on one split beside each example's expected outputs (examples it was not scored on left out). */
+export async function answersOnSplit(
+  db: Db,
+  runId: string,
+  hash: string,
+  model: string,
+  split: 'train' | 'val' | 'test',
+): Promise<AnswerPair[]> {
+  const { rows } = await db.query<{ output: Record<string, unknown> | null; outputs: Record<string, unknown> }>(
+    `SELECT v.output, e.outputs
+       FROM evaluations v JOIN examples e ON e.run_id = v.run_id AND e.example_id = v.example_id
+      WHERE v.run_id = $1 AND v.candidate_hash = $2 AND v.model = $3 AND e.split = $4
+      ORDER BY e.ordinal`,
+    [runId, hash, model, split],
+  );
+  return rows.map((r) => ({ given: r.output, expected: r.outputs }));
 }
 
 /** How many evaluations a run stored, and how many of them were answered from the response cache. */

@@ -48,6 +48,8 @@ export interface RunReportData {
     demos: number;
     /** Whether the winner's advantage over the seed on validation is significant, in words (finished runs). */
     verdict?: { significant: boolean; text: string };
+    /** Set when the winner gives one answer to nearly every validation example (core/program/answer-spread.ts). */
+    constantAnswer?: string;
   };
   /** The test split, scored with the seed and with the winner on the dev model. */
   examples: {

@@ -203,4 +203,26 @@ describe('promptevo run management', () => {
     expect(bars.length).toBeGreaterThanOrEqual(3); // the bar changed at least twice
     expect(bars.some((b) => /gen \d+\/5/.test(b) && /█|░/.test(b))).toBe(true);
   });
+  // Last: it rewrites the stored answers of the run the other tests read.
+  it('show and report warn when the best gives one answer to every validation example', async () => {
+    const before = await cli(ctx.stack.config, ['show', runId]);
+    expect(before.stdout).not.toContain('ONE ANSWER');
+    const { rows } = await ctx.stack.db.query<{ best: string }>(
+      "SELECT result->'best'->>'hash' AS best FROM runs WHERE id = $1",
+      [runId],
+    );
+    // What a model that ignores its input leaves behind: the same answer on every validation example.
+    await ctx.stack.db.query(
+      `UPDATE evaluations v SET output = '{"label":"billing"}'::jsonb FROM examples e
+        WHERE v.run_id = $1 AND v.candidate_hash = $2 AND e.run_id = v.run_id AND e.example_id = v.example_id AND e.split = 'val'`,
+      [runId, rows[0]!.best],
+    );
+    const after = await cli(ctx.stack.config, ['show', runId]);
+    expect(after.stdout).toMatch(
+      /ONE ANSWER: The best program gives the same answer, \{"label":"billing"\}, to (\d+) of \1 validation examples, which expect it \d+% of the time/,
+    );
+    const out = join(mkdtempSync(join(tmpdir(), 'promptevo-report-')), 'report.html');
+    expect((await cli(ctx.stack.config, ['report', runId, '--out', out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('data-summary="constant-answer"');
+  });
 });

@@ -21,5 +21,5 @@ export function renderSummary(data: RunReportData): string {
   ${card('Paid model calls', `<span data-summary="calls">${count(totals.calls)}</span>`, `${count(totals.tokens)} tokens`)}
   ${card('Cached calls', `<span data-summary="cached">${count(totals.cachedCalls)}</span>`, `${percent(cachedShare(totals))} of all calls, free`)}
   ${card('Spend', `<span data-summary="spend">${usd(totals.costUsd)}</span>`, data.distillation ? `including ${usd(data.distillation.costUsd)} distillation` : 'all models, all phases')}
-</section>${winner.verdict ? `\n<p class="verdict${winner.verdict.significant ? '' : ' verdict-weak'}" data-summary="verdict">${esc(winner.verdict.text)}</p>` : ''}`;
+</section>${winner.verdict ? `\n<p class="verdict${winner.verdict.significant ? '' : ' verdict-weak'}" data-summary="verdict">${esc(winner.verdict.text)}</p>` : ''}${winner.constantAnswer ? `\n<p class="verdict verdict-weak" data-summary="constant-answer">${esc(winner.constantAnswer)}</p>` : ''}`;
 }

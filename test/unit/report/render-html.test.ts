@@ -296,6 +296,13 @@ describe('renderRunReport', () => {
     expect(html).not.toContain('data-summary="verdict"');
   });
 
+  it('warns when the winner gives one answer to nearly every validation example', () => {
+    const text = 'The best program gives the same answer, {"label":"billing"}, to 20 of 20 validation examples';
+    const warned = renderRunReport({ ...data, winner: { ...data.winner, constantAnswer: text } });
+    expect(warned).toContain('class="verdict verdict-weak" data-summary="constant-answer">The best program gives');
+    expect(html).not.toContain('data-summary="constant-answer"');
+  });
+
   it('renders a run that stopped before its first generation', () => {
     const seed = data.candidates[0]!;
     const early = renderRunReport({

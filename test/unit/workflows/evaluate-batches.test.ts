@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EvaluateInput, EvaluationResult } from '../../../contracts/index.js';
+import { encodePurpose, type EvaluateInput, type EvaluationResult } from '../../../contracts/index.js';
 import { EVAL_BATCH, examplesPerActivity } from '../../../core/engine/plan.js';
 import { searchSpecSchema } from '../../../core/task/search-spec.js';
 import { evaluateInBatches } from '../../../workflows/evaluate-batches.js';
@@ -26,7 +26,13 @@ function stubActs(calls: EvaluateInput[]) {
 }
 
 const ids = Array.from({ length: 45 }, (_, i) => `e${i}`);
-const input = { runId: 'r', generation: 0, hash: 'h', role: 'dev' as const, purpose: 'validate' };
+const input = {
+  runId: 'r',
+  generation: 0,
+  hash: 'h',
+  role: 'dev' as const,
+  purpose: encodePurpose({ stage: 'evolve', name: 'validate' }),
+};
 
 describe('evaluateInBatches', () => {
   it('splits the examples into activities of perActivity and returns the scores in order', async () => {
