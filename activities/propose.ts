@@ -5,7 +5,13 @@ import { operatorFromName } from '../core/operators/registry.js';
 import { programLabel } from '../core/program/program.js';
 import { Rng } from '../core/rng.js';
 import type { OperatorName } from '../core/task/search-spec.js';
-import { candidateHashes, commonAncestor, findCandidate, insertCandidate, loadGenome } from '../storage/candidates.js';
+import {
+  candidateHashes,
+  commonAncestor,
+  insertCandidate,
+  loadGenome,
+  primaryParentGenome,
+} from '../storage/candidates.js';
 import { splitIds } from '../storage/examples.js';
 import { passingTraces, trainFailures } from '../storage/evaluations.js';
 import type { RunStore } from '../storage/run-store.js';
@@ -43,8 +49,8 @@ export function createProposeActivity({ db }: ActivityDeps, store: RunStore, gat
     }
     if (name === 'prune') {
       // The parent's own primary parent: the rules the parent added to it are tried first.
-      const origin = (await findCandidate(db, runId, input.parentHashes[0]!))?.parents[0];
-      if (origin) ctx.ancestor = await loadGenome(db, runId, origin);
+      const origin = await primaryParentGenome(db, runId, input.parentHashes[0]!);
+      if (origin) ctx.ancestor = origin;
     }
     // Everything shown to the meta model or turned into a demo comes from the train split.
     const trainIds = await splitIds(db, runId, 'train');

@@ -1,20 +1,20 @@
 import { zeroSpend } from '../core/engine/types.js';
 import { deserializeGenome } from '../core/genome/genome.js';
 import { renderInstruction } from '../core/genome/instruction.js';
-import { constantAnswer, constantAnswerNote } from '../core/program/answer-spread.js';
 import { renderFields } from '../core/genome/render-fields.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db.js';
 import { evolveCandidatesScored } from '../storage/candidates.js';
 import { findDistillation } from '../storage/distillations.js';
-import { answersOnSplit, compareOnTest } from '../storage/evaluations.js';
+import { compareOnTest } from '../storage/evaluations.js';
 import { splitSize } from '../storage/examples.js';
 import { evolveGenerations } from '../storage/generations.js';
 import { productionScores } from '../storage/program-scores.js';
 import { findRun } from '../storage/runs.js';
 import { readGenerationSpend, readRunSpend } from '../storage/spend.js';
 import { CliError, EXIT, temporalUiUrl } from './connection.js';
+import { constantAnswerWarning } from './run-details.js';
 import type { ReportPrompt, RunReportData } from './report/types.js';
 import { type DistillResult, type RunResult, runWorkflowId } from '../contracts/index.js';
 
@@ -44,10 +44,7 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
   const winnerGenome = candidates.find((c) => c.hash === winnerHash);
 
   const tests = await compareOnTest(db, runId, seedHash, winnerHash, dev);
-  const constant = constantAnswer(
-    await answersOnSplit(db, runId, winnerHash, dev, 'val'),
-    Object.keys(spec.signature.outputs),
-  );
+  const constant = await constantAnswerWarning(db, runId, spec, winnerHash);
   const shown = (output: unknown, raw: string | null): string => (output ? JSON.stringify(output) : (raw ?? ''));
   const production = await productionScores(db, runId, winnerHash);
   const distill = (await findDistillation<DistillResult>(db, runId))?.result;
@@ -94,7 +91,7 @@ export async function loadReportData(db: Db, config: Config, runId: string): Pro
       ...prompt(winnerHash, result?.best.val ?? valByHash.get(winnerHash) ?? null, result?.best.test ?? null),
       demos: winnerGenome ? deserializeGenome(JSON.stringify(winnerGenome.genome)).demos.length : 0,
       ...(result?.winner ? { verdict: { significant: result.winner.significant, text: result.winner.verdict } } : {}),
-      ...(constant ? { constantAnswer: constantAnswerNote(constant, 'validation') } : {}),
+      ...(constant ? { constantAnswer: constant } : {}),
     },
     examples: tests.map((t) => ({
       id: t.exampleId,

@@ -54,12 +54,7 @@ export async function loadRunDetails(db: Db, runId: string): Promise<RunDetails>
   const result = run.result;
   const bestHash =
     result && 'best' in result ? result.best.hash : (generations[generations.length - 1]?.bestHash ?? null);
-  const constant = bestHash
-    ? constantAnswer(
-        await answersOnSplit(db, runId, bestHash, run.spec.roles.dev, 'val'),
-        Object.keys(run.spec.signature.outputs),
-      )
-    : undefined;
+  const constant = bestHash ? await constantAnswerWarning(db, runId, run.spec, bestHash) : undefined;
   return {
     runId,
     task: run.taskName,
@@ -82,8 +77,23 @@ export async function loadRunDetails(db: Db, runId: string): Promise<RunDetails>
     best: bestHash ? await renderCandidate(db, runId, run.spec, bestHash) : null,
     spendByModel,
     distillation,
-    ...(constant ? { constantAnswer: constantAnswerNote(constant, 'validation') } : {}),
+    ...(constant ? { constantAnswer: constant } : {}),
   };
+}
+
+/**
+ * The warning `show` and the report print when a program gives one answer to nearly every
+ * validation example on the dev model (core/program/answer-spread.ts); undefined otherwise.
+ */
+export async function constantAnswerWarning(
+  db: Db,
+  runId: string,
+  spec: TaskSpec,
+  hash: string,
+): Promise<string | undefined> {
+  const pairs = await answersOnSplit(db, runId, hash, spec.roles.dev, 'val');
+  const found = constantAnswer(pairs, Object.keys(spec.signature.outputs));
+  return found ? constantAnswerNote(found, 'validation') : undefined;
 }
 
 /** A stored genome with its demos resolved, rendered for one test example: exactly what the model is sent. */

@@ -26,20 +26,29 @@ export async function insertCandidate(db: Db, c: NewCandidate): Promise<void> {
   );
 }
 
-/** A stored candidate's genome, the operator that made it and its parents (primary first), or undefined. */
+/** A stored candidate's genome and the operator that made it, or undefined. */
 export async function findCandidate(
   db: Db,
   runId: string,
   hash: string,
-): Promise<{ genome: Genome; operator: string; parents: string[] } | undefined> {
-  const { rows } = await db.query<{ genome: unknown; operator: string; parent_hashes: string[] }>(
-    'SELECT genome, operator, parent_hashes FROM candidates WHERE run_id = $1 AND hash = $2',
+): Promise<{ genome: Genome; operator: string } | undefined> {
+  const { rows } = await db.query<{ genome: unknown; operator: string }>(
+    'SELECT genome, operator FROM candidates WHERE run_id = $1 AND hash = $2',
     [runId, hash],
   );
   const row = rows[0];
-  return row
-    ? { genome: deserializeGenome(JSON.stringify(row.genome)), operator: row.operator, parents: row.parent_hashes }
-    : undefined;
+  return row ? { genome: deserializeGenome(JSON.stringify(row.genome)), operator: row.operator } : undefined;
+}
+
+/** The genome of a candidate's primary parent (its first), or undefined for a candidate without one. */
+export async function primaryParentGenome(db: Db, runId: string, hash: string): Promise<Genome | undefined> {
+  const { rows } = await db.query<{ genome: unknown }>(
+    `SELECT p.genome FROM candidates c
+       JOIN candidates p ON p.run_id = c.run_id AND p.hash = c.parent_hashes[1]
+      WHERE c.run_id = $1 AND c.hash = $2`,
+    [runId, hash],
+  );
+  return rows[0] ? deserializeGenome(JSON.stringify(rows[0].genome)) : undefined;
 }
 
 /** A stored candidate's genome; one that is not stored is an error naming the run and hash. */

@@ -2,6 +2,9 @@ import type { Genome } from '../genome/genome.js';
 import { acceptChild } from './guards.js';
 import { type LocalOperator, type OperatorContext, type OperatorResult, parentAt } from './operator.js';
 
+/** Why prune has nothing to work on; the propose activity skips the slot with the same words. */
+export const NO_RULES = 'the parent has no rules to drop';
+
 /**
  * Drops one rule from the parent's instruction, with no model call: GrIPS's delete edit. Rewrites
  * add rules and rarely take one out, so a wrong or distracting rule that rode in beside a good one
@@ -10,9 +13,6 @@ import { type LocalOperator, type OperatorContext, type OperatorResult, parentAt
  * in beside a good one sits; then the others. Each group in a seeded order, until one removal gives
  * a prompt the run has not seen.
  */
-/** Why prune has nothing to work on; the propose activity skips the slot with the same words. */
-export const NO_RULES = 'the parent has no rules to drop';
-
 export const pruneOperator: LocalOperator = {
   kind: 'local',
   name: 'prune',
