@@ -8,7 +8,7 @@ import type { TaskPolicy } from '../core/policy/types.js';
 import type { ModelSpec } from '../core/task/model-spec.js';
 import type { SampleReply } from '../core/program/vote.js';
 import { type Db } from '../platform/db.js';
-import { bookAttempt, bookCacheHit, type LedgerEntry } from '../storage/ledger.js';
+import { LedgerWriter, type LedgerEntry } from '../storage/ledger.js';
 import { cachedResponse, cachedResponses, type CachedResponse } from '../storage/response-cache.js';
 import { Semaphore } from './concurrency.js';
 import {
@@ -82,6 +82,8 @@ export class ModelGateway {
   private readonly clients = new Map<string, OpenAI>();
   private readonly limits = new Map<string, Semaphore>();
   private readonly limiter: SharedRateLimiter;
+  /** Books every attempt and cache hit; bookings made together share a statement. */
+  private readonly ledger: LedgerWriter;
   /** Paid calls in flight by request key: the same request asked meanwhile waits for that answer. */
   private readonly inflight = new Map<string, Promise<ModelCallResult>>();
 
@@ -90,8 +92,10 @@ export class ModelGateway {
     /** The cluster's task policy: which keys may go to which hosts (checked before a key is read). */
     readonly policy: TaskPolicy,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    ledger?: LedgerWriter,
   ) {
     this.limiter = new SharedRateLimiter(db);
+    this.ledger = ledger ?? new LedgerWriter(db);
   }
 
   /** Looks up the cached answers of many requests in one query (an activity's batch), for `call`. */
@@ -134,7 +138,7 @@ export class ModelGateway {
       costUsd: costOf(req.endpoint, hit.promptTokens, hit.completionTokens),
       cached: true,
     };
-    await bookCacheHit(this.db, { ...this.entry(req, key), ...usage(result) });
+    await this.ledger.cacheHit({ ...this.entry(req, key), ...usage(result) });
     return result;
   }
 
@@ -196,7 +200,7 @@ export class ModelGateway {
       const sent = await this.attempt(req, signal);
       if ('error' in sent) {
         const err = sent.error;
-        await bookAttempt(this.db, {
+        await this.ledger.attempt({
           ...base,
           outcome: outcomeOf(err),
           ...(err instanceof APIError && err.status !== undefined ? { status: err.status as number } : {}),
@@ -222,8 +226,7 @@ export class ModelGateway {
         const cutOff = finishReason === 'length' ? 'the reply was cut off (finish_reason "length")' : undefined;
         const problem = cutOff ?? req.validate?.(result.content);
         if (problem === undefined) {
-          await bookAttempt(
-            this.db,
+          await this.ledger.attempt(
             { ...base, outcome: 'answered', ...usage(result) },
             {
               model: req.endpoint.model,
@@ -237,7 +240,7 @@ export class ModelGateway {
         // keeps coming it is returned as the model's (malformed) answer. A deterministic request
         // (temperature 0 or a seed) that gets the very same bad reply twice in a row is not asked
         // again: a local model, or a cap on tokens the answer does not fit in, would repeat it.
-        await bookAttempt(this.db, { ...base, outcome: 'malformed', ...usage(result) });
+        await this.ledger.attempt({ ...base, outcome: 'malformed', ...usage(result) });
         if (deterministic && result.content === lastBadReply) {
           return { ...result, malformed: `${problem}; the same reply came back when asked again` };
         }

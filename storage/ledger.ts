@@ -35,59 +35,151 @@ export interface CacheEntry {
   response: string;
 }
 
+/** One ledger row as written: a paid attempt (a fresh `attempt` id) or a run's cache hit (`cache`). */
+interface LedgerRow extends LedgerEntry {
+  attempt: string;
+  cached: boolean;
+  /** A good, paid answer to cache by the same statement. */
+  cache?: CacheEntry;
+}
+
+/** Rows one ledger statement writes at most. */
+export const LEDGER_ROWS_PER_STATEMENT = 200;
+
+interface Booking {
+  row: LedgerRow;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /**
- * The call ledger (`model_calls`) and the run's running totals (`run_spend`), written by one
- * statement. Every attempt sent to a provider is its own row (a fresh `attempt` id), counted as a
- * call with the tokens and dollars its reply reported (none for an error). A cache hit is one row
- * per run and request, and only when the run did not pay for that request itself, so a retried
- * activity that finds its answer in the cache does not count it again.
+ * The call ledger (`model_calls`), the run's running totals (`run_spend`) and the response cache
+ * for paid answers, written by one statement per group of bookings (group commit): a booking made
+ * while a statement is in flight waits for it and goes, with every other booking made meanwhile,
+ * in the next one. Each booking resolves only once its row is stored, so a caller that has its
+ * answer back has it booked and cached: a worker that dies loses only the calls still in flight,
+ * as with a statement per call, and a retry never books a paid call as a cache hit. With
+ * `maxRows` 1 every booking is its own statement, sent at once.
+ *
+ * Every attempt sent to a provider is its own row (a fresh `attempt` id), counted as a call with
+ * the tokens and dollars its reply reported (none for an error). A cache hit is one row per run
+ * and request, and only when the run did not pay for that request itself, so a retried activity
+ * that finds its answer in the cache does not count it again.
  */
-export async function bookAttempt(db: Db, entry: LedgerEntry, cache?: CacheEntry): Promise<void> {
-  await write(db, entry, randomUUID(), false, cache);
+export class LedgerWriter {
+  private queue: Booking[] = [];
+  private writing = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly maxRows = LEDGER_ROWS_PER_STATEMENT,
+  ) {
+    if (!Number.isInteger(maxRows) || maxRows < 1)
+      throw new Error(`LedgerWriter: maxRows must be a positive integer, got ${maxRows}`);
+  }
+
+  /** Books one attempt sent to a provider; `cache` caches its good answer in the same statement. */
+  attempt(entry: LedgerEntry, cache?: CacheEntry): Promise<void> {
+    return this.book({ ...entry, attempt: randomUUID(), cached: false, ...(cache ? { cache } : {}) });
+  }
+
+  /** Books an answer taken from the response cache (free; once per run and request). */
+  cacheHit(entry: Omit<LedgerEntry, 'outcome' | 'status'>): Promise<void> {
+    return this.book({ ...entry, outcome: 'answered', attempt: 'cache', cached: true, costUsd: 0 });
+  }
+
+  private book(row: LedgerRow): Promise<void> {
+    if (this.maxRows === 1) return writeRows(this.db, [row]);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, this.maxRows);
+        try {
+          await writeRows(
+            this.db,
+            group.map((b) => b.row),
+          );
+          for (const b of group) b.resolve();
+        } catch (err) {
+          if (group.length === 1) {
+            group[0]!.reject(err);
+            continue;
+          }
+          // Each row alone, so that every caller learns its own outcome.
+          await Promise.all(group.map((b) => writeRows(this.db, [b.row]).then(b.resolve, b.reject)));
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
 }
 
-export async function bookCacheHit(db: Db, entry: Omit<LedgerEntry, 'outcome' | 'status'>): Promise<void> {
-  await write(db, { ...entry, outcome: 'answered' }, 'cache', true);
-}
-
-async function write(db: Db, e: LedgerEntry, attempt: string, cached: boolean, cache?: CacheEntry): Promise<void> {
-  const params: unknown[] = [
-    e.runId,
-    e.requestKey,
-    attempt,
-    e.generation,
-    e.modelName,
-    e.purpose,
-    cached,
-    e.outcome,
-    e.status ?? null,
-    e.promptTokens,
-    e.completionTokens,
-    cached ? 0 : e.costUsd,
-  ];
-  // A paid answer is cached by the same statement: a worker that dies after paying recorded both
-  // or neither, so its retry never books a paid call as a cache hit.
-  const stored = cache
-    ? `stored AS (
-         INSERT INTO response_cache (key, model, request, response, prompt_tokens, completion_tokens)
-         VALUES ($2, $13, $14, $15, $10, $11) ON CONFLICT (key) DO NOTHING),`
-    : '';
-  if (cache) params.push(cache.model, cache.request, cache.response);
+/**
+ * One statement for `rows`. A cache hit is skipped when the run paid for the same request before
+ * or in the same group; `run_spend` takes one increment per run and model.
+ */
+async function writeRows(db: Db, rows: readonly LedgerRow[]): Promise<void> {
+  const col = <T>(f: (r: LedgerRow) => T): T[] => rows.map(f);
+  const cached = rows.flatMap((r) => (r.cache ? [r] : []));
   await db.query(
-    `WITH ${stored} recorded AS (
+    `WITH batch AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::bool[],
+                            $8::text[], $9::int[], $10::int[], $11::int[], $12::float8[])
+         AS b(run_id, request_key, attempt, generation, model, purpose, cached, outcome, status,
+              prompt_tokens, completion_tokens, cost_usd)),
+     stored AS (
+       INSERT INTO response_cache (key, model, request, response, prompt_tokens, completion_tokens)
+       SELECT * FROM unnest($13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::int[], $18::int[])
+       ON CONFLICT (key) DO NOTHING),
+     recorded AS (
        INSERT INTO model_calls (run_id, request_key, attempt, generation, model, purpose, cached, outcome, status,
                                 prompt_tokens, completion_tokens, cost_usd)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
-        WHERE NOT $7 OR NOT EXISTS (SELECT 1 FROM model_calls WHERE run_id = $1 AND request_key = $2 AND outcome = 'answered')
+       SELECT run_id, request_key, attempt, generation, model, purpose, cached, outcome, status,
+              prompt_tokens, completion_tokens, cost_usd
+         FROM batch b
+        WHERE NOT b.cached OR NOT (
+                EXISTS (SELECT 1 FROM model_calls m
+                         WHERE m.run_id = b.run_id AND m.request_key = b.request_key AND m.outcome = 'answered')
+             OR EXISTS (SELECT 1 FROM batch p
+                         WHERE p.run_id = b.run_id AND p.request_key = b.request_key AND NOT p.cached
+                           AND p.outcome = 'answered'))
        ON CONFLICT (run_id, request_key, attempt) DO NOTHING
        RETURNING run_id, model, cached, prompt_tokens + completion_tokens AS tokens, cost_usd)
      INSERT INTO run_spend AS s (run_id, model, calls, cached_calls, tokens, cost_usd)
-     SELECT run_id, model, CASE WHEN cached THEN 0 ELSE 1 END, CASE WHEN cached THEN 1 ELSE 0 END,
-            CASE WHEN cached THEN 0 ELSE tokens END, cost_usd FROM recorded
+     SELECT run_id, model, count(*) FILTER (WHERE NOT cached), count(*) FILTER (WHERE cached),
+            coalesce(sum(tokens) FILTER (WHERE NOT cached), 0), sum(cost_usd)
+       FROM recorded GROUP BY run_id, model
      ON CONFLICT (run_id, model) DO UPDATE SET calls = s.calls + EXCLUDED.calls,
        cached_calls = s.cached_calls + EXCLUDED.cached_calls, tokens = s.tokens + EXCLUDED.tokens,
        cost_usd = s.cost_usd + EXCLUDED.cost_usd`,
-    params,
+    [
+      col((r) => r.runId),
+      col((r) => r.requestKey),
+      col((r) => r.attempt),
+      col((r) => r.generation),
+      col((r) => r.modelName),
+      col((r) => r.purpose),
+      col((r) => r.cached),
+      col((r) => r.outcome),
+      col((r) => r.status ?? null),
+      col((r) => r.promptTokens),
+      col((r) => r.completionTokens),
+      col((r) => (r.cached ? 0 : r.costUsd)),
+      cached.map((r) => r.requestKey),
+      cached.map((r) => r.cache!.model),
+      cached.map((r) => r.cache!.request),
+      cached.map((r) => r.cache!.response),
+      cached.map((r) => r.promptTokens),
+      cached.map((r) => r.completionTokens),
+    ],
   );
 }
 
