@@ -12,7 +12,7 @@ import { LEDGER_ROWS_PER_STATEMENT, LedgerWriter, ledgerRows } from '../storage/
 import { insertRun } from '../storage/runs.js';
 import { withCleanup } from './cleanup.js';
 import { cpuSeconds, cpuSecondsOfCommand, machineBusySeconds } from './memory.js';
-import { fixed, intFlag, markdownTable, printHeader } from './report.js';
+import { fixed, intFlag, markdownTable, median, printHeader } from './report.js';
 import { openBenchStack } from '../infra/harness.js';
 
 const { values } = parseArgs({
@@ -112,11 +112,6 @@ await withCleanup(async (cleanup) => {
       results[arm].push(await runArm(arm, r));
     }
   }
-  const median = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = Math.floor(s.length / 2);
-    return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-  };
   const rate = (r: ArmResult): number => bookings / (r.ms / 1000);
   const row = (arm: Arm, label: string): (string | number)[] => {
     const rs = results[arm];

@@ -26,7 +26,7 @@ import {
 import { historyStats } from './history.js';
 import { cpuSeconds, cpuSecondsOfCommand, machineBusySeconds } from './memory.js';
 import { clearResponseCache } from '../storage/response-cache.js';
-import { fixed, intFlag, intListFlag, markdownTable, printHeader } from './report.js';
+import { fixed, intFlag, intListFlag, markdownTable, median, printHeader } from './report.js';
 import {
   pointAt,
   startSimServerProcess,
@@ -134,11 +134,6 @@ function runArm(arm: Arm, task: LoadedTask, server: SimServer, latency: number):
   });
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const rate = (r: ArmResult): number => r.evaluations / (r.ms / 1000);
 
 await withCleanup(async (cleanup) => {

@@ -48,4 +48,11 @@ export function intListFlag(values: Record<string, unknown>, name: string, min =
 }
 
 export const fixed = (value: number, digits = 1): string => value.toFixed(digits);
+
+/** The median of repeated measurements (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
 export const seconds = (ms: number): string => (ms / 1000).toFixed(1);
