@@ -14,16 +14,21 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TITLES, type Arm } from './dspy/arms.js';
+import { givesOneAnswer } from './dspy/answers.js';
 import { differenceCells, formatInterval, REACH_TOLERANCE, tInterval } from './dspy/stats.js';
 
 interface ScoresFile {
   task: string;
   testIds: string[];
+  /** The test examples' expected outputs and the output fields (files written since they were recorded). */
+  expected?: Record<string, unknown>[];
+  outputFields?: string[];
   runs: {
     arm: Arm;
     seed: number;
     invalid?: string;
     scores: number[];
+    answers?: (Record<string, unknown> | null)[];
     searchCalls?: number;
     trajectory?: { calls: number; test: number }[];
   }[];
@@ -73,9 +78,15 @@ console.log(
 );
 console.log('');
 console.log(
-  `| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs ${against}, paired by example [95% t-interval] | Δ of seed means [95% Welch interval] | search calls (mean) | from |`,
+  `| arm | valid runs | test score, mean over seeds [95% t-interval] | Δ vs ${against}, paired by example [95% t-interval] | Δ of seed means [95% Welch interval] | search calls (mean) | runs giving one answer to every test example | from |`,
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+/** How many of the runs give (nearly) one answer to every test example; n/a when a file did not record answers. */
+function oneAnswerRuns(runs: ScoresFile['runs']): string {
+  const { expected, outputFields } = first;
+  if (!expected || !outputFields || runs.some((r) => !r.answers)) return 'n/a';
+  return `${runs.filter((r) => givesOneAnswer(r.answers!, expected, outputFields)).length}/${runs.length}`;
+}
 /**
  * One table row: an arm's runs (invalid ones counted, not scored), its Δ against the base paired by
  * example and over seeds (or none), where they came from.
@@ -86,7 +97,7 @@ function row(title: string, all: ScoresFile['runs'], compare: boolean, from: str
   const calls = runs.filter((r) => r.searchCalls !== undefined).map((r) => r.searchCalls!);
   const callsMean = calls.length > 0 ? mean(calls).toFixed(0) : 'n/a';
   const differences = compare && base.length > 0 ? differenceCells(scores, base) : '— | —';
-  return `| ${title} | ${runs.length}/${all.length} | ${formatInterval(tInterval(scores.map(mean)))} | ${differences} | ${callsMean} | ${from} |`;
+  return `| ${title} | ${runs.length}/${all.length} | ${formatInterval(tInterval(scores.map(mean)))} | ${differences} | ${callsMean} | ${oneAnswerRuns(runs)} | ${from} |`;
 }
 if (baselineFile) {
   const runs = baselineFile.data.runs.filter((r) => r.arm === 'promptevo');

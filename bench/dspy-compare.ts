@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARMS, TITLES, failedCalls, runDspy, startArmServer, type Arm, type ArmRun } from './dspy/arms.js';
+import { answersCell } from './dspy/answers.js';
 import { runPromptevo } from './dspy/promptevo-arm.js';
 import { differenceCells, formatInterval, mean, REACH_TOLERANCE, tInterval } from './dspy/stats.js';
 import { META_MODEL, benchTask, exportSplit, type BenchTask } from './dspy/tasks.js';
@@ -147,9 +148,11 @@ function taskTables(task: BenchTask, split: ReturnType<typeof exportSplit>['spli
           ? `; ratio ${fmt(mean(reach) / mean(gepa.map((g) => g.search.calls)), 2)}`
           : '')
       : '';
+  const expected = split.test.map((e) => e.outputs);
+  const fields = Object.keys(task.spec.signature.outputs);
   const detail = runs.map(
     (r) =>
-      `| ${r.arm} | ${r.seed} | ${r.invalid ? `INVALID: ${r.invalid}` : 'valid'} | ${fmt(r.test)}${r.seedTest !== undefined ? ` (seed prompt ${fmt(r.seedTest)})` : ''} | ${r.search.calls} | ${r.search.metaRequests} (${r.search.metaWithExamples}) | ${r.search.tokens} | ${r.testCalls} | ${r.settings || '—'} |`,
+      `| ${r.arm} | ${r.seed} | ${r.invalid ? `INVALID: ${r.invalid}` : 'valid'} | ${fmt(r.test)}${r.seedTest !== undefined ? ` (seed prompt ${fmt(r.seedTest)})` : ''} | ${answersCell(r.answers, expected, fields)} | ${r.search.calls} | ${r.search.metaRequests} (${r.search.metaWithExamples}) | ${r.search.tokens} | ${r.testCalls} | ${r.settings || '—'} |`,
   );
   return [
     '',
@@ -162,8 +165,8 @@ function taskTables(task: BenchTask, split: ReturnType<typeof exportSplit>['spli
     ...summary,
     ...(reachLine ? ['', reachLine] : []),
     '',
-    '| arm | seed | run | test score | search calls | meta requests (with examples) | search tokens | test calls | settings |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| arm | seed | run | test score | test answers | search calls | meta requests (with examples) | search tokens | test calls | settings |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...detail,
   ];
 }
@@ -197,11 +200,14 @@ function writeScores(task: BenchTask, split: ReturnType<typeof exportSplit>['spl
   const perExample = {
     task: task.label,
     testIds: split.test.map((e) => e.id),
-    runs: runs.map(({ arm, seed, invalid, scores, trajectory, search }) => ({
+    expected: split.test.map((e) => e.outputs),
+    outputFields: Object.keys(task.spec.signature.outputs),
+    runs: runs.map(({ arm, seed, invalid, scores, answers, trajectory, search }) => ({
       arm,
       seed,
       invalid,
       scores,
+      answers,
       trajectory,
       searchCalls: search.calls,
     })),

@@ -250,15 +250,19 @@ export async function answersOnSplit(
   hash: string,
   model: string,
   split: 'train' | 'val' | 'test',
-): Promise<AnswerPair[]> {
-  const { rows } = await db.query<{ output: Record<string, unknown> | null; outputs: Record<string, unknown> }>(
-    `SELECT v.output, e.outputs
+): Promise<(AnswerPair & { exampleId: string })[]> {
+  const { rows } = await db.query<{
+    example_id: string;
+    output: Record<string, unknown> | null;
+    outputs: Record<string, unknown>;
+  }>(
+    `SELECT v.example_id, v.output, e.outputs
        FROM evaluations v JOIN examples e ON e.run_id = v.run_id AND e.example_id = v.example_id
       WHERE v.run_id = $1 AND v.candidate_hash = $2 AND v.model = $3 AND e.split = $4
       ORDER BY e.ordinal`,
     [runId, hash, model, split],
   );
-  return rows.map((r) => ({ given: r.output, expected: r.outputs }));
+  return rows.map((r) => ({ exampleId: r.example_id, given: r.output, expected: r.outputs }));
 }
 
 /** How many evaluations a run stored, and how many of them were answered from the response cache. */

@@ -57,6 +57,8 @@ export interface ArmRun {
   invalid?: string;
   /** Per test example, in the split's order. */
   scores: number[];
+  /** The program's answer to each test example, in the split's order (null: none, or it did not parse). */
+  answers?: (Record<string, unknown> | null)[];
   test: number;
   /** promptevo's own seed prompt on the same test split. */
   seedTest?: number;
@@ -191,10 +193,12 @@ export async function runDspy(a: DspyArgs): Promise<ArmRun> {
   const before = counts(result.stats.before);
   const search = minus(counts(result.stats.afterSearch), before);
   const scores = await scoreTest(task.spec, a.split, result.predictions);
+  const predicted = new Map(result.predictions.map((p) => [p.id, p.outputs]));
   return {
     arm,
     seed,
     scores,
+    answers: a.split.test.map((e) => predicted.get(e.id) ?? null),
     test: scores.reduce((x, y) => x + y, 0) / scores.length,
     search,
     testCalls: counts(result.stats.afterTest).calls - counts(result.stats.afterSearch).calls,

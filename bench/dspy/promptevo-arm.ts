@@ -10,6 +10,7 @@ import type { ModelServer } from '../../model-server/server/server.js';
 import { startWorkerProcess, openBenchStack } from '../../infra/harness.js';
 import type { Db } from '../../platform/db.js';
 import { createLogger } from '../../platform/logger.js';
+import { answersOnSplit } from '../../storage/evaluations.js';
 import { splitIds } from '../../storage/examples.js';
 import { paidCallsForPurpose } from '../../storage/ledger.js';
 import { counts, minus, type ArmRun, type Counts } from './arms.js';
@@ -115,6 +116,12 @@ export async function runPromptevo(
       return split.test.map((e) => byId.get(e.id) ?? 0);
     };
     const scores = await onTest(result.best);
+    const given = new Map(
+      (await answersOnSplit(stack.db, runId, result.best.hash, task.spec.roles.dev, 'test')).map((a) => [
+        a.exampleId,
+        a.given,
+      ]),
+    );
     const seedScores = await onTest(result.baseline);
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
     const testCalls = counts(server.stats.summary().models).calls - search.calls;
@@ -129,6 +136,7 @@ export async function runPromptevo(
       arm: 'promptevo',
       seed,
       scores,
+      answers: split.test.map((e) => given.get(e.id) ?? null),
       test: mean(scores),
       seedTest: mean(seedScores),
       search,

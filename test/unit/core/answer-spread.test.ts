@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantAnswer, constantAnswerNote } from '../../../core/program/answer-spread.js';
+import { constantAnswer, constantAnswerNote, mostCommonAnswer } from '../../../core/program/answer-spread.js';
 
 const pair = (given: string | null, expected: string) => ({
   given: given === null ? null : { label: given, reasoning: `because ${given}` },
@@ -53,5 +53,13 @@ describe('constantAnswer', () => {
         ['label'],
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('mostCommonAnswer', () => {
+  it('counts parsed answers by their output fields only', () => {
+    const pairs = [pair('billing', 'billing'), pair('account', 'account'), pair('account', 'billing'), pair(null, 'x')];
+    expect(mostCommonAnswer(pairs, ['label'])).toEqual({ answer: '{"label":"account"}', given: 2 });
+    expect(mostCommonAnswer([pair(null, 'x')], ['label'])).toBeUndefined();
   });
 });
