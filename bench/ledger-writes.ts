@@ -1,14 +1,14 @@
 // The call ledger's write path alone: `bookings` paid answers (ledger row, run totals and response
 // cache row, as the model gateway books them) made `concurrency` at a time, (a) one statement per
-// booking sent at once, as before group commit, and (b) grouped (`LedgerWriter`'s default: the
-// bookings made while a statement is in flight share the next one). Arms alternate on one schema,
+// booking sent at once, as before group commit, and (b) grouped (`LedgerWriter`'s defaults: a
+// booking made while two statements are in flight waits, with the others made meanwhile, for the next one). Arms alternate on one schema,
 // each on a run of its own; the median of the repeats is reported.
 // Usage: npm run bench:ledger -- [--bookings 4000] [--concurrency 8] [--repeats 5]
 import { parseArgs } from 'node:util';
 import { mapBounded } from '../activities/concurrency.js';
 import { canonicalJson, sha256Hex } from '../core/hash.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
-import { LEDGER_ROWS_PER_STATEMENT, LedgerWriter, ledgerRows } from '../storage/ledger.js';
+import { LEDGER_ROWS_PER_STATEMENT, LEDGER_STATEMENTS_IN_FLIGHT, LedgerWriter, ledgerRows } from '../storage/ledger.js';
 import { insertRun } from '../storage/runs.js';
 import { withCleanup } from './cleanup.js';
 import { cpuSeconds, cpuSecondsOfCommand, machineBusySeconds } from './memory.js';
@@ -61,12 +61,13 @@ await withCleanup(async (cleanup) => {
     concurrency,
     repeats,
     'rows per statement at most (grouped)': LEDGER_ROWS_PER_STATEMENT,
+    'statements in flight at most (grouped)': LEDGER_STATEMENTS_IN_FLIGHT,
   });
 
   async function runArm(arm: Arm, repeat: number): Promise<ArmResult> {
     const runId = `ledger-${arm}-${repeat}-${Date.now()}`;
     await insertRun(db, { runId, taskName: 'ledger', taskFile: '-', datasetPath: '-', spec: {} as TaskSpec, seed: 0 });
-    const writer = new LedgerWriter(db, arm === 'single' ? 1 : LEDGER_ROWS_PER_STATEMENT);
+    const writer = new LedgerWriter(db, arm === 'single' ? { maxRows: 1 } : {});
     const entries = Array.from({ length: bookings }, (_, i) => cacheEntry(i, runId));
     const before = {
       cpu: cpuSeconds(process.pid),

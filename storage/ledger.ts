@@ -45,6 +45,15 @@ interface LedgerRow extends LedgerEntry {
 
 /** Rows one ledger statement writes at most. */
 export const LEDGER_ROWS_PER_STATEMENT = 200;
+/** Ledger statements one writer has in flight at most: a booking waits only when all are busy. */
+export const LEDGER_STATEMENTS_IN_FLIGHT = 2;
+
+export interface LedgerWriterOptions {
+  /** Rows per statement at most; 1 writes every booking on its own, at once (no waiting in line). */
+  maxRows?: number;
+  /** Statements in flight at most. */
+  inFlight?: number;
+}
 
 interface Booking {
   row: LedgerRow;
@@ -54,12 +63,13 @@ interface Booking {
 
 /**
  * The call ledger (`model_calls`), the run's running totals (`run_spend`) and the response cache
- * for paid answers, written by one statement per group of bookings (group commit): a booking made
- * while a statement is in flight waits for it and goes, with every other booking made meanwhile,
- * in the next one. Each booking resolves only once its row is stored, so a caller that has its
- * answer back has it booked and cached: a worker that dies loses only the calls still in flight,
- * as with a statement per call, and a retry never books a paid call as a cache hit. With
- * `maxRows` 1 every booking is its own statement, sent at once.
+ * for paid answers, written together (group commit): a booking goes out at once while fewer than
+ * `inFlight` ledger statements are in flight, and otherwise waits, with every other booking made
+ * meanwhile, for the next statement. Each booking resolves only once its row is stored, so a
+ * caller that has its answer back has it booked and cached: a worker that dies loses only the calls
+ * still in flight, as with a statement per call, and a retry never books a paid call as a cache
+ * hit. If a grouped statement fails, its rows are written one by one, so each caller learns its
+ * own outcome.
  *
  * Every attempt sent to a provider is its own row (a fresh `attempt` id), counted as a call with
  * the tokens and dollars its reply reported (none for an error). A cache hit is one row per run
@@ -67,15 +77,17 @@ interface Booking {
  * that finds its answer in the cache does not count it again.
  */
 export class LedgerWriter {
-  private queue: Booking[] = [];
-  private writing = false;
+  private readonly queue: Booking[] = [];
+  private inFlight = 0;
+  private readonly maxRows: number;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly db: Db,
-    private readonly maxRows = LEDGER_ROWS_PER_STATEMENT,
+    options: LedgerWriterOptions = {},
   ) {
-    if (!Number.isInteger(maxRows) || maxRows < 1)
-      throw new Error(`LedgerWriter: maxRows must be a positive integer, got ${maxRows}`);
+    this.maxRows = positive('maxRows', options.maxRows ?? LEDGER_ROWS_PER_STATEMENT);
+    this.maxInFlight = positive('inFlight', options.inFlight ?? LEDGER_STATEMENTS_IN_FLIGHT);
   }
 
   /** Books one attempt sent to a provider; `cache` caches its good answer in the same statement. */
@@ -92,34 +104,40 @@ export class LedgerWriter {
     if (this.maxRows === 1) return writeRows(this.db, [row]);
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
-      if (!this.writing) void this.drain();
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) {
-        const group = this.queue.splice(0, this.maxRows);
-        try {
-          await writeRows(
-            this.db,
-            group.map((b) => b.row),
-          );
-          for (const b of group) b.resolve();
-        } catch (err) {
-          if (group.length === 1) {
-            group[0]!.reject(err);
-            continue;
-          }
-          // Each row alone, so that every caller learns its own outcome.
-          await Promise.all(group.map((b) => writeRows(this.db, [b.row]).then(b.resolve, b.reject)));
-        }
-      }
-    } finally {
-      this.writing = false;
+  /** Starts statements for what waits, while there is room in flight. */
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const group = this.queue.splice(0, this.maxRows);
+      this.inFlight++;
+      void this.write(group).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
     }
   }
+
+  private async write(group: Booking[]): Promise<void> {
+    try {
+      await writeRows(
+        this.db,
+        group.map((b) => b.row),
+      );
+      for (const b of group) b.resolve();
+    } catch (err) {
+      if (group.length === 1) return group[0]!.reject(err);
+      // Each row alone, so that every caller learns its own outcome.
+      await Promise.all(group.map((b) => writeRows(this.db, [b.row]).then(b.resolve, b.reject)));
+    }
+  }
+}
+
+function positive(name: string, n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`LedgerWriter: ${name} must be a positive integer, got ${n}`);
+  return n;
 }
 
 /**

@@ -4,21 +4,28 @@ import { LedgerWriter, type CacheEntry, type LedgerEntry } from '../../storage/l
 import { readRunSpend } from '../../storage/spend.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 
-/** The pool, counting the statements sent through it. */
-function counting(db: Db): { db: Db; statements: () => number } {
+/** The pool, counting the statements sent through it and the most in flight at once. */
+function counting(db: Db): { db: Db; statements: () => number; mostInFlight: () => number } {
   let n = 0;
+  let inFlight = 0;
+  let most = 0;
   const proxy = new Proxy(db, {
     get(target, prop, receiver) {
       if (prop === 'query') {
-        return (...args: Parameters<Db['query']>) => {
+        return async (...args: unknown[]) => {
           n++;
-          return (target.query as (...a: unknown[]) => unknown)(...args);
+          most = Math.max(most, ++inFlight);
+          try {
+            return await (target.query as (...a: unknown[]) => Promise<unknown>)(...args);
+          } finally {
+            inFlight--;
+          }
         };
       }
       return Reflect.get(target, prop, receiver) as unknown;
     },
   });
-  return { db: proxy, statements: () => n };
+  return { db: proxy, statements: () => n, mostInFlight: () => most };
 }
 
 describe('ledger writer (group commit)', () => {
@@ -66,7 +73,7 @@ describe('ledger writer (group commit)', () => {
 
   it('books bookings made together in fewer statements, each stored before it resolves, totals matching the rows', async () => {
     const runId = await newRun(`group-${Date.now()}`);
-    const { db, statements } = counting(stack.db);
+    const { db, statements, mostInFlight } = counting(stack.db);
     const writer = new LedgerWriter(db);
     const keys = Array.from({ length: 40 }, (_, i) => `k${String(i).padStart(2, '0')}`);
     await Promise.all(
@@ -90,6 +97,7 @@ describe('ledger writer (group commit)', () => {
       }),
     );
     expect(statements()).toBeLessThan(keys.length / 4);
+    expect(mostInFlight()).toBe(2);
     const rows = await ledger(runId);
     expect(rows).toHaveLength(40);
     expect(rows.filter((r) => r.outcome === 'server_error')).toHaveLength(10);
@@ -105,7 +113,8 @@ describe('ledger writer (group commit)', () => {
 
   it('books a cache hit once per run, and not when the run paid for the request before or in the same group', async () => {
     const runId = await newRun(`hits-${Date.now()}`);
-    const writer = new LedgerWriter(stack.db);
+    // One statement in flight: the first booking goes alone and the others share the next one.
+    const writer = new LedgerWriter(stack.db, { inFlight: 1 });
     await writer.attempt(entry(runId, 'paid-before'), cacheOf('paid-before'));
     await Promise.all([
       writer.cacheHit(entry(runId, 'paid-before')),
@@ -128,7 +137,7 @@ describe('ledger writer (group commit)', () => {
 
   it('a booking that cannot be stored fails alone; the others in its group are stored', async () => {
     const runId = await newRun(`fails-${Date.now()}`);
-    const writer = new LedgerWriter(stack.db);
+    const writer = new LedgerWriter(stack.db, { inFlight: 1 });
     const outcomes = await Promise.allSettled([
       writer.attempt(entry(runId, 'a'), cacheOf('fails-a')),
       writer.attempt(entry(runId, 'b')),
@@ -144,9 +153,10 @@ describe('ledger writer (group commit)', () => {
   it('with maxRows 1 every booking is its own statement', async () => {
     const runId = await newRun(`single-${Date.now()}`);
     const { db, statements } = counting(stack.db);
-    const writer = new LedgerWriter(db, 1);
+    const writer = new LedgerWriter(db, { maxRows: 1 });
     await Promise.all(['x', 'y', 'z'].map((key) => writer.attempt(entry(runId, key))));
     expect(statements()).toBe(3);
-    expect(() => new LedgerWriter(db, 0)).toThrow(/maxRows must be a positive integer/);
+    expect(() => new LedgerWriter(db, { maxRows: 0 })).toThrow(/maxRows must be a positive integer/);
+    expect(() => new LedgerWriter(db, { inFlight: 1.5 })).toThrow(/inFlight must be a positive integer/);
   });
 });
