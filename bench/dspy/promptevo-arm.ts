@@ -117,7 +117,7 @@ export async function runPromptevo(
     };
     const scores = await onTest(result.best);
     const given = new Map(
-      (await answersOnSplit(stack.db, runId, result.best.hash, task.spec.roles.dev, 'test')).map((a) => [
+      (await answersOnSplit(stack.db, runId, result.best.hash, task.taskModel, 'test')).map((a) => [
         a.exampleId,
         a.given,
       ]),
