@@ -92,10 +92,9 @@ export class ModelGateway {
     /** The cluster's task policy: which keys may go to which hosts (checked before a key is read). */
     readonly policy: TaskPolicy,
     private readonly env: NodeJS.ProcessEnv = process.env,
-    ledger?: LedgerWriter,
   ) {
     this.limiter = new SharedRateLimiter(db);
-    this.ledger = ledger ?? new LedgerWriter(db);
+    this.ledger = new LedgerWriter(db);
   }
 
   /** Looks up the cached answers of many requests in one query (an activity's batch), for `call`. */

@@ -1,8 +1,9 @@
 // The call ledger's write path alone: `bookings` paid answers (ledger row, run totals and response
 // cache row, as the model gateway books them) made `concurrency` at a time, (a) one statement per
 // booking sent at once, as before group commit, and (b) grouped (`LedgerWriter`'s defaults: a
-// booking made while two statements are in flight waits, with the others made meanwhile, for the next one). Arms alternate on one schema,
-// each on a run of its own; the median of the repeats is reported.
+// booking made while two statements are in flight waits, with the others made meanwhile, for the
+// next one). Arms alternate on one schema, each on a run of its own; the median of the repeats is
+// reported.
 // Usage: npm run bench:ledger -- [--bookings 4000] [--concurrency 8] [--repeats 5]
 import { parseArgs } from 'node:util';
 import { mapBounded } from '../activities/concurrency.js';
@@ -67,7 +68,8 @@ await withCleanup(async (cleanup) => {
   async function runArm(arm: Arm, repeat: number): Promise<ArmResult> {
     const runId = `ledger-${arm}-${repeat}-${Date.now()}`;
     await insertRun(db, { runId, taskName: 'ledger', taskFile: '-', datasetPath: '-', spec: {} as TaskSpec, seed: 0 });
-    const writer = new LedgerWriter(db, arm === 'single' ? { maxRows: 1 } : {});
+    // (a): a statement per booking, as many in flight as bookings are made at once.
+    const writer = new LedgerWriter(db, arm === 'single' ? { maxRows: 1, inFlight: concurrency } : {});
     const entries = Array.from({ length: bookings }, (_, i) => cacheEntry(i, runId));
     const before = {
       cpu: cpuSeconds(process.pid),

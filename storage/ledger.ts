@@ -49,7 +49,7 @@ export const LEDGER_ROWS_PER_STATEMENT = 200;
 export const LEDGER_STATEMENTS_IN_FLIGHT = 2;
 
 export interface LedgerWriterOptions {
-  /** Rows per statement at most; 1 writes every booking on its own, at once (no waiting in line). */
+  /** Rows per statement at most; 1 writes every booking on its own. */
   maxRows?: number;
   /** Statements in flight at most. */
   inFlight?: number;
@@ -101,7 +101,6 @@ export class LedgerWriter {
   }
 
   private book(row: LedgerRow): Promise<void> {
-    if (this.maxRows === 1) return writeRows(this.db, [row]);
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       this.pump();

@@ -29,20 +29,21 @@ function outputsOf(answer: Record<string, unknown>, fields: readonly string[]): 
   return JSON.stringify(Object.fromEntries(fields.map((f) => [f, answer[f] ?? null])));
 }
 
+/** The most frequent of some answers (as JSON) and how often it occurs; undefined for none. */
+function mostFrequent(answers: readonly string[]): { answer: string; given: number } | undefined {
+  const counts = new Map<string, number>();
+  for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
+  let top: { answer: string; given: number } | undefined;
+  for (const [answer, given] of counts) if (!top || given > top.given) top = { answer, given };
+  return top;
+}
+
 /** The answer a program gave most often (parsed answers only, output fields only), and how often. */
 export function mostCommonAnswer(
   pairs: readonly AnswerPair[],
   fields: readonly string[],
 ): { answer: string; given: number } | undefined {
-  const counts = new Map<string, number>();
-  for (const p of pairs) {
-    if (!p.given) continue;
-    const a = outputsOf(p.given, fields);
-    counts.set(a, (counts.get(a) ?? 0) + 1);
-  }
-  let top: { answer: string; given: number } | undefined;
-  for (const [answer, given] of counts) if (!top || given > top.given) top = { answer, given };
-  return top;
+  return mostFrequent(pairs.flatMap((p) => (p.given ? [outputsOf(p.given, fields)] : [])));
 }
 
 /**
@@ -53,12 +54,9 @@ export function constantAnswer(pairs: readonly AnswerPair[], fields: readonly st
   if (pairs.length < MIN_EXAMPLES) return undefined;
   const top = mostCommonAnswer(pairs, fields);
   if (!top || top.given < CONSTANT_SHARE * pairs.length) return undefined;
-  const expectedTop = mostCommonAnswer(
-    pairs.map((p) => ({ given: p.expected, expected: p.expected })),
-    fields,
-  );
-  if ((expectedTop?.given ?? 0) >= CONSTANT_SHARE * pairs.length) return undefined;
-  const expectedShare = pairs.filter((p) => outputsOf(p.expected, fields) === top.answer).length / pairs.length;
+  const expected = pairs.map((p) => outputsOf(p.expected, fields));
+  if ((mostFrequent(expected)?.given ?? 0) >= CONSTANT_SHARE * pairs.length) return undefined;
+  const expectedShare = expected.filter((e) => e === top.answer).length / pairs.length;
   return { answer: top.answer, given: top.given, examples: pairs.length, expectedShare };
 }
 
