@@ -87,16 +87,21 @@ export function machineBusySeconds(): number {
   return (ticks.reduce((sum, t) => sum + t, 0) - idle) / 100;
 }
 
-/** CPU seconds used so far by every process whose command name is `comm` (e.g. "temporal", "postgres"). */
-export function cpuSecondsOfCommand(comm: string): number {
-  let total = 0;
+/** The processes whose command name (`/proc/<pid>/comm`) is `comm`. */
+export function pidsOfCommand(comm: string): number[] {
+  const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) total += cpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) pids.push(Number(entry));
     } catch {
       // the process exited while we looked
     }
   }
-  return total;
+  return pids;
+}
+
+/** CPU seconds used so far by every process whose command name is `comm` (e.g. "temporal", "postgres"). */
+export function cpuSecondsOfCommand(comm: string): number {
+  return pidsOfCommand(comm).reduce((total, pid) => total + cpuSeconds(pid), 0);
 }

@@ -1,17 +1,21 @@
 // Orchestration overhead: the same evaluation workload (N distinct candidates × M validation
 // examples, every call paid for) run (a) through Temporal — the real generation workflow fanning
 // out evaluateCandidate activities to a real worker process — and (b) in this process, calling the
-// same activity function with the same concurrency. Each arm gets a fresh schema (empty response
-// cache) and a warm-up workload first. The model server runs in a child process so that neither
+// same activity function with the same concurrency. Each arm has its own schema and, for (a), one
+// worker process, kept across its repeats; every repeat empties the response cache and runs a
+// warm-up workload first. The model server runs in a child process so that neither
 // arm shares its CPU time with it. Arms alternate; each is repeated and the median is reported.
+// With --server-cpu N the Temporal server runs alone on CPU N and the rest on the other CPUs, as
+// when the cluster is a separate service (bench/cpu-placement.ts).
 // Usage: npm run bench:overhead -- [--candidates 8] [--examples 100] [--latencies 0,200] [--repeats 3]
-import { availableParallelism } from 'node:os';
+//        [--warmup 1] [--per-activity 20] [--server-cpu 1]
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { LoadedTask } from '../client/task-file.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import { loadConfig } from '../platform/config.js';
-import { createPool } from '../platform/db.js';
-import { withCleanup } from './cleanup.js';
+import { createPool, type Db } from '../platform/db.js';
+import { withCleanup, type Cleanup } from './cleanup.js';
 import { taskOnGeneratedData } from './datasets.js';
 import {
   benchActivities,
@@ -23,6 +27,7 @@ import {
   EVAL_BATCH,
   type EvalWorkload,
 } from './eval-workload.js';
+import { isolateTemporalServer } from './cpu-placement.js';
 import { historyStats } from './history.js';
 import { cpuSeconds, cpuSecondsOfCommand, machineBusySeconds } from './memory.js';
 import { clearResponseCache } from '../storage/response-cache.js';
@@ -31,6 +36,8 @@ import {
   pointAt,
   startSimServerProcess,
   type SimServer,
+  type BenchStack,
+  type WorkerProcess,
   openBenchStack,
   startWorkers,
   stopWorkers,
@@ -44,6 +51,7 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '1' },
     'per-activity': { type: 'string', default: String(EVAL_BATCH) },
+    'server-cpu': { type: 'string' },
   },
 });
 const candidates = intFlag(values, 'candidates');
@@ -52,6 +60,7 @@ const latencies = intListFlag(values, 'latencies');
 const repeats = intFlag(values, 'repeats');
 const warmup = intFlag(values, 'warmup');
 const perActivity = intFlag(values, 'per-activity');
+const serverCpu = values['server-cpu'] === undefined ? undefined : Number(values['server-cpu']);
 
 interface ArmResult {
   ms: number;
@@ -70,73 +79,98 @@ interface ArmResult {
 
 type Arm = 'temporal' | 'in-process';
 
-/** One arm in a scope of its own: a fresh schema, a warm-up, then the measured workload. */
-function runArm(arm: Arm, task: LoadedTask, server: SimServer, latency: number): Promise<ArmResult> {
-  return withCleanup(async (cleanup) => {
-    const stack = await openBenchStack(`overhead_${arm === 'temporal' ? 't' : 'p'}${latency}`);
-    cleanup.add('drop schema', () => stack.close());
-    const { config } = stack;
-    // The pool a worker process opens (worker/main.ts), for the activities of this process.
-    const pool = createPool(config, config.WORKER_DB_POOL);
-    cleanup.add('close pool', () => pool.end());
-    const activities = benchActivities(config, pool);
-    const workers = arm === 'temporal' ? await startWorkers(config, 1) : [];
-    cleanup.add('stop workers', () => stopWorkers(workers));
-    const pointed = pointAt(server);
-    const adjust = (spec: TaskSpec): TaskSpec => {
-      const s = pointed(spec);
-      return { ...s, search: { ...s.search, examplesPerActivity: perActivity } };
-    };
-    const id = `overhead-${arm}-${latency}ms-${Date.now()}`;
-    const execute = async (w: EvalWorkload): Promise<{ ms: number; workflowId?: string }> =>
-      arm === 'temporal'
-        ? await evaluateViaTemporal(stack.client, config.TEMPORAL_TASK_QUEUE, w, cleanup)
-        : { ms: await evaluateInProcess(activities, w, config.WORKER_MAX_ACTIVITIES) };
+/**
+ * One arm's long-lived parts, kept across its repeats as a deployment keeps them: its own schema,
+ * the pool its activities use and, for the Temporal arm, one worker process. So neither arm pays a
+ * process's cold start (module loading, JIT warm-up) inside a measured repeat, and the worker is as
+ * warm as the benchmark's own process, which runs the in-process loop.
+ */
+interface ArmSetup {
+  arm: Arm;
+  stack: BenchStack;
+  pool: Db;
+  activities: ReturnType<typeof benchActivities>;
+  workers: WorkerProcess[];
+}
 
-    await execute(await prepareEvalWorkload(activities, pool, task, `${id}-warmup`, warmup, adjust));
-    await clearResponseCache(pool);
+async function openArm(arm: Arm, latency: number, cleanup: Cleanup): Promise<ArmSetup> {
+  const stack = await openBenchStack(`overhead_${arm === 'temporal' ? 't' : 'p'}${latency}`);
+  cleanup.add('drop schema', () => stack.close());
+  const { config } = stack;
+  // The pool a worker process opens (worker/main.ts), for the activities of this process.
+  const pool = createPool(config, config.WORKER_DB_POOL);
+  cleanup.add('close pool', () => pool.end());
+  const workers = arm === 'temporal' ? await startWorkers(config, 1) : [];
+  cleanup.add('stop workers', () => stopWorkers(workers));
+  return { arm, stack, pool, activities: benchActivities(config, pool), workers };
+}
 
-    const workload = await prepareEvalWorkload(activities, pool, task, id, candidates, adjust);
-    const activityProcess = workers[0]?.child.pid ?? process.pid;
-    const before = await server.received();
-    const sample = (): number[] => [
-      cpuSeconds(activityProcess),
-      machineBusySeconds(),
-      cpuSecondsOfCommand('temporal'),
-      cpuSecondsOfCommand('postgres'),
-      server.pid === undefined ? 0 : cpuSeconds(server.pid),
-    ];
-    const cpuBefore = sample();
-    const { ms, workflowId } = await execute(workload);
-    const [cpu, machine, temporal, postgres, modelServer] = sample().map((after, i) => after - cpuBefore[i]!) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    const calls = (await server.received()) - before;
-    const activityCount = workflowId
-      ? ((await historyStats(stack.client, workflowId)).activities.get('evaluateCandidate') ?? 0)
-      : candidates * Math.ceil(workload.valIds.length / perActivity);
-    return {
-      ms,
-      cpu,
-      machine,
-      temporal,
-      postgres,
-      modelServer,
-      evaluations: evaluationCount(workload),
-      activities: activityCount,
-      calls,
-      hits: await cachedEvaluations(pool, id),
-    };
-  });
+/** One repeat of an arm: an empty response cache, a warm-up workload, then the measured workload. */
+async function measureArm(
+  setup: ArmSetup,
+  task: LoadedTask,
+  server: SimServer,
+  id: string,
+  cleanup: Cleanup,
+): Promise<ArmResult> {
+  const { arm, stack, pool, activities, workers } = setup;
+  const { config } = stack;
+  const pointed = pointAt(server);
+  const adjust = (spec: TaskSpec): TaskSpec => {
+    const s = pointed(spec);
+    return { ...s, search: { ...s.search, examplesPerActivity: perActivity } };
+  };
+  const execute = async (w: EvalWorkload): Promise<{ ms: number; workflowId?: string }> =>
+    arm === 'temporal'
+      ? await evaluateViaTemporal(stack.client, config.TEMPORAL_TASK_QUEUE, w, cleanup)
+      : { ms: await evaluateInProcess(activities, w, config.WORKER_MAX_ACTIVITIES) };
+
+  await clearResponseCache(pool);
+  await execute(await prepareEvalWorkload(activities, pool, task, `${id}-warmup`, warmup, adjust));
+  await clearResponseCache(pool);
+
+  const workload = await prepareEvalWorkload(activities, pool, task, id, candidates, adjust);
+  const activityProcess = workers[0]?.child.pid ?? process.pid;
+  const before = await server.received();
+  const sample = (): number[] => [
+    cpuSeconds(activityProcess),
+    machineBusySeconds(),
+    cpuSecondsOfCommand('temporal'),
+    cpuSecondsOfCommand('postgres'),
+    server.pid === undefined ? 0 : cpuSeconds(server.pid),
+  ];
+  const cpuBefore = sample();
+  const { ms, workflowId } = await execute(workload);
+  const [cpu, machine, temporal, postgres, modelServer] = sample().map((after, i) => after - cpuBefore[i]!) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const calls = (await server.received()) - before;
+  const activityCount = workflowId
+    ? ((await historyStats(stack.client, workflowId)).activities.get('evaluateCandidate') ?? 0)
+    : candidates * Math.ceil(workload.valIds.length / perActivity);
+  return {
+    ms,
+    cpu,
+    machine,
+    temporal,
+    postgres,
+    modelServer,
+    evaluations: evaluationCount(workload),
+    activities: activityCount,
+    calls,
+    hits: await cachedEvaluations(pool, id),
+  };
 }
 
 const rate = (r: ArmResult): number => r.evaluations / (r.ms / 1000);
 
 await withCleanup(async (cleanup) => {
+  const placement = serverCpu === undefined ? undefined : isolateTemporalServer(serverCpu);
+  if (placement) cleanup.add('restore CPU placement', () => Promise.resolve(placement.restore()));
   const task = await taskOnGeneratedData('examples/ticket-routing/task.yaml', 'ticket-routing', {
     train: 20,
     val: examples,
@@ -151,6 +185,7 @@ await withCleanup(async (cleanup) => {
     'model calls in flight per process (maxConcurrency)': task.spec.models[task.spec.roles.dev]?.maxConcurrency ?? 0,
     'examples per activity (search.examplesPerActivity)': perActivity,
     'warm-up candidates per arm': warmup,
+    'CPU placement': placement?.describe ?? 'every process on every CPU',
   });
   const rows: (string | number)[][] = [];
   const ratios: (string | number)[][] = [];
@@ -158,10 +193,17 @@ await withCleanup(async (cleanup) => {
   for (const latency of latencies) {
     const server = await startSimServerProcess({ latencyMs: latency });
     cleanup.add('stop model server', () => server.close());
+    const setups: Record<Arm, ArmSetup> = {
+      temporal: await openArm('temporal', latency, cleanup),
+      'in-process': await openArm('in-process', latency, cleanup),
+    };
     const results: Record<Arm, ArmResult[]> = { temporal: [], 'in-process': [] };
     for (let rep = 0; rep < repeats; rep++) {
       const order: Arm[] = rep % 2 === 0 ? ['temporal', 'in-process'] : ['in-process', 'temporal'];
-      for (const arm of order) results[arm].push(await runArm(arm, task, server, latency));
+      for (const arm of order) {
+        const id = `overhead-${arm}-${latency}ms-${rep}-${Date.now()}`;
+        results[arm].push(await measureArm(setups[arm], task, server, id, cleanup));
+      }
     }
     for (const arm of ['temporal', 'in-process'] as const) {
       const runs = results[arm];
@@ -189,7 +231,7 @@ await withCleanup(async (cleanup) => {
         perEvaluation((r) => r.postgres),
         perEvaluation((r) => r.modelServer),
         perEvaluation((r) => r.machine),
-        fixed(median(runs.map((r) => r.machine / ((r.ms / 1000) * availableParallelism()))), 2),
+        fixed(median(runs.map((r) => r.machine / ((r.ms / 1000) * cpus().length))), 2),
       ]);
     }
     const a = median(results.temporal.map(rate));
@@ -235,7 +277,7 @@ await withCleanup(async (cleanup) => {
         'PostgreSQL CPU ms',
         'model server CPU ms',
         'whole machine CPU ms',
-        `machine busy share (of ${availableParallelism()} CPUs)`,
+        `machine busy share (of ${cpus().length} CPUs)`,
       ],
       cpuRows,
     ),

@@ -1,12 +1,12 @@
 // What every benchmark prints: the machine, the date, its parameters, and markdown tables.
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export function machineDescription(): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-  return `nproc ${availableParallelism()} (${model}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, load average at start ${load}`;
+  return `nproc ${cpus().length} (${model}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, load average at start ${load}`;
 }
 
 export function printHeader(title: string, parameters: Record<string, string | number | boolean>): void {
