@@ -81,9 +81,9 @@ type Arm = 'temporal' | 'in-process';
 
 /**
  * One arm's long-lived parts, kept across its repeats as a deployment keeps them: its own schema,
- * the pool its activities use and, for the Temporal arm, one worker process. So neither arm pays a
- * process's cold start (module loading, JIT warm-up) inside a measured repeat, and the worker is as
- * warm as the benchmark's own process, which runs the in-process loop.
+ * the pool its activities use and, for the Temporal arm, one worker process. So a process's cold
+ * start (module loading, JIT warm-up) weighs on the first repeats only, for the worker as for the
+ * benchmark's own process, which runs the in-process loop.
  */
 interface ArmSetup {
   arm: Arm;
