@@ -37,7 +37,8 @@ export function isolateTemporalServer(serverCpu: number): Placement {
     .join(',');
   const workload = [process.pid, ...pidsOfCommand('postgres')];
   const restore = (): void => {
-    for (const pid of [...servers, ...workload, ...pidsOfCommand('postgres')]) {
+    // PostgreSQL is read again: backends started since inherited the placement.
+    for (const pid of [...servers, process.pid, ...pidsOfCommand('postgres')]) {
       try {
         setAffinity(pid, all);
       } catch {

@@ -40,19 +40,19 @@ const field = Object.keys(task.spec.signature.outputs)[0]!;
 const output = task.spec.signature.outputs[field];
 const labels = output?.type === 'enum' ? output.values : [];
 if (labels.length < 2) throw new Error(`${task.label}: the first output field must be an enum of at least two labels`);
+const inputField = Object.keys(task.spec.signature.inputs)[0]!;
 const CONTENT_FREE = ['N/A', '', '[MASK]'];
+const genome = seedGenome(task.spec);
 
 /** Probability of each label's first token after the answer's JSON prefix. */
 async function labelProbabilities(
   model: LlamaModel,
   context: LlamaContext,
+  labelTokens: readonly number[],
   demos: readonly Example[],
-  input: string,
+  inputs: Record<string, unknown>,
 ): Promise<number[]> {
-  const genome = seedGenome(task.spec);
-  const messages = renderTaskMessages(genome, task.spec.signature, demos, {
-    [Object.keys(task.spec.signature.inputs)[0]!]: input,
-  });
+  const messages = renderTaskMessages(genome, task.spec.signature, demos, inputs);
   const history: ChatHistoryItem[] = messages.map((m) =>
     m.role === 'assistant'
       ? { type: 'model', response: [m.content] }
@@ -72,7 +72,7 @@ async function labelProbabilities(
     );
     session.dispose({ disposeSequence: false });
     const probabilities = out[last]?.next?.probabilities ?? new Map<number, number>();
-    return labels.map((label) => probabilities.get(model.tokenize(label)[0]!) ?? 0);
+    return labelTokens.map((token) => probabilities.get(token) ?? 0);
   } finally {
     await sequence.dispose();
   }
@@ -92,6 +92,8 @@ const counts = (answers: string[]): string =>
 const llama = await getLlama({ gpu: false });
 const model = await llama.loadModel({ modelPath: task.gguf! });
 const context = await model.createContext({ contextSize: 4096, sequences: 1 });
+// Each label's first token, read once: its probability stands for the label's.
+const labelTokens = labels.map((label) => model.tokenize(label)[0]!);
 printHeader('Label probabilities, raw and calibrated', {
   model: task.taskModel,
   split: `train ${split.train.length} / val ${split.val.length} / test ${split.test.length}`,
@@ -109,8 +111,9 @@ for (let draw = 1; draw <= draws; draw++) {
     }),
   );
   const free: number[][] = [];
-  for (const input of CONTENT_FREE) free.push(await labelProbabilities(model, context, demos, input));
-  const prior = labels.map((_, i) => free.reduce((sum, p) => sum + normalize(p)[i]!, 0) / free.length);
+  for (const input of CONTENT_FREE)
+    free.push(normalize(await labelProbabilities(model, context, labelTokens, demos, { [inputField]: input })));
+  const prior = labels.map((_, i) => free.reduce((sum, p) => sum + p[i]!, 0) / free.length);
   for (const [name, examples] of [
     ['val', split.val],
     ['test', split.test],
@@ -118,7 +121,7 @@ for (let draw = 1; draw <= draws; draw++) {
     const raw: string[] = [];
     const calibrated: string[] = [];
     for (const example of examples) {
-      const p = await labelProbabilities(model, context, demos, String(Object.values(example.inputs)[0]));
+      const p = await labelProbabilities(model, context, labelTokens, demos, example.inputs);
       raw.push(argmax(p));
       calibrated.push(argmax(p.map((x, i) => x / Math.max(prior[i]!, 1e-9))));
     }
