@@ -4,6 +4,19 @@ import { pointAt, simModels, startLocalModelServer, totalRequests } from '../../
 import { runExample } from '../support/runs.js';
 import { openTestStack, type TestStack } from '../support/stack.js';
 import type { RunResult } from '../../contracts/index.js';
+import type { TaskSpec } from '../../core/task/spec-schema.js';
+
+/** The example, shorter (two generations, one round of distillation): every kind of call, each exposed to the faults. */
+const shorter =
+  (point: (spec: TaskSpec) => TaskSpec) =>
+  (spec: TaskSpec): TaskSpec => {
+    const pointed = point(spec);
+    return {
+      ...pointed,
+      search: { ...pointed.search, generations: 2 },
+      distill: { ...pointed.distill!, maxRounds: 1 },
+    };
+  };
 
 /**
  * A provider that fails 5% of requests with 5xx, leaves 2% hanging and cuts 1% of replies short:
@@ -31,14 +44,14 @@ describe('provider faults', () => {
   });
 
   it('completes with the fault-free best genome', async () => {
-    const endpoint = { timeoutMs: 2_000, maxRetries: 8 };
+    const endpoint = { timeoutMs: 1_000, maxRetries: 8 };
     const cleanWorker = await clean.startWorker();
     const expected: RunResult = await cleanWorker.runUntil(
-      runExample(clean, `faults-clean-${Date.now()}`, pointAt(`${cleanServer.url}/v1`, endpoint)),
+      runExample(clean, `faults-clean-${Date.now()}`, shorter(pointAt(`${cleanServer.url}/v1`, endpoint))),
     );
     const faultyWorker = await faulty.startWorker();
     const result: RunResult = await faultyWorker.runUntil(
-      runExample(faulty, `faults-injected-${Date.now()}`, pointAt(`${faultyServer.url}/v1`, endpoint)),
+      runExample(faulty, `faults-injected-${Date.now()}`, shorter(pointAt(`${faultyServer.url}/v1`, endpoint))),
     );
     const byStatus = Object.values(faultyServer.stats.summary().models).reduce<Record<string, number>>((acc, m) => {
       for (const [status, n] of Object.entries(m.byStatus)) acc[status] = (acc[status] ?? 0) + n;

@@ -8,7 +8,7 @@ import type { TaskSpec } from '../../core/task/spec-schema.js';
 import { insertRun } from '../../storage/runs.js';
 import { moveLabel } from '../../storage/registry.js';
 import type { RunResult } from '../../contracts/index.js';
-import { cli, cliEnv, type CliResult } from '../support/cli.js';
+import { cli, cliEnv, cliInProcess, type CliResult } from '../support/cli.js';
 import { runExample } from '../support/runs.js';
 import { useWorkerStack } from '../support/stack.js';
 import type { PublishOutcome } from '../../client/registry/publish.js';
@@ -59,7 +59,10 @@ interface Move {
   reason: string | null;
 }
 
-/** The registry commands as a user runs them: separate processes against the real stack. */
+/**
+ * The registry commands against the real stack: the first publish as a separate process, as a user
+ * runs it; the others through the CLI's entry in this process (`cliInProcess`).
+ */
 describe('promptevo registry', () => {
   const ctx = useWorkerStack('registry_cli');
   const name = `seller-score-${Math.random().toString(36).slice(2, 8)}`;
@@ -69,7 +72,7 @@ describe('promptevo registry', () => {
   let otherHash: string;
 
   const run = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
-    cli(ctx.stack.config, ['registry', ...args], { PROMPTEVO_IDENTITY: 'release-bot', ...env });
+    cliInProcess(ctx.stack.config, ['registry', ...args], { PROMPTEVO_IDENTITY: 'release-bot', ...env });
   async function json<T>(args: string[], env?: Record<string, string>): Promise<T> {
     const r = await run([...args, '--json'], env);
     expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
@@ -90,7 +93,12 @@ describe('promptevo registry', () => {
   });
 
   it("publishes the run's best as version 1, and the same content again as the same version", async () => {
-    const first = await json<Published>(['publish', runId, '--name', name]);
+    // As a user runs it, in a process of its own; the other commands run the CLI's entry in this one.
+    const spawned = await cli(ctx.stack.config, ['registry', 'publish', runId, '--name', name, '--json'], {
+      PROMPTEVO_IDENTITY: 'release-bot',
+    });
+    expect(spawned.code, spawned.stderr).toBe(0);
+    const first = JSON.parse(spawned.stdout) as Published;
     expect(first).toMatchObject({ name, version: 1, reference: `${name}:1`, created: true, createdBy: 'release-bot' });
     expect(first.model).toBe('sim-large');
     expect(first.source).toMatchObject({
