@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../client/cli.js';
 import type { GatedPromotionRequest } from '../../client/registry/gated.js';
 import type { Genome } from '../../core/genome/genome.js';
 import { labelMove } from '../../core/registry/label-move.js';
@@ -8,7 +7,7 @@ import type { TaskSpec } from '../../core/task/spec-schema.js';
 import { insertRun } from '../../storage/runs.js';
 import { moveLabel } from '../../storage/registry.js';
 import type { RunResult } from '../../contracts/index.js';
-import { cli, cliEnv, cliInProcess, type CliResult } from '../support/cli.js';
+import { cli, cliInProcess, type CliResult } from '../support/cli.js';
 import { runExample } from '../support/runs.js';
 import { useWorkerStack } from '../support/stack.js';
 import type { PublishOutcome } from '../../client/registry/publish.js';
@@ -254,38 +253,23 @@ describe('promptevo registry', () => {
   });
 
   it('sends a later move through the gate with its options, and exits 1 when the gate refuses', async () => {
-    const saved = { ...process.env };
-    const written: string[] = [];
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    Object.assign(process.env, cliEnv(ctx.stack.config), { PROMPTEVO_IDENTITY: 'release-bot' });
-    let code: number;
-    try {
-      code = await runCli([
-        'registry',
-        'promote',
-        `${name}@staging`,
-        '--dataset',
-        'holdout.jsonl',
-        '--alpha',
-        '0.01',
-        '--min-effect',
-        '0.05',
-        '--min-n',
-        '40',
-        '--no-wait',
-        '--reason',
-        'weekly',
-        '--json',
-      ]);
-    } finally {
-      write.mockRestore();
-      process.env = saved;
-      process.exitCode = undefined;
-    }
-    expect(code).toBe(1);
+    const sent = await run([
+      'promote',
+      `${name}@staging`,
+      '--dataset',
+      'holdout.jsonl',
+      '--alpha',
+      '0.01',
+      '--min-effect',
+      '0.05',
+      '--min-n',
+      '40',
+      '--no-wait',
+      '--reason',
+      'weekly',
+      '--json',
+    ]);
+    expect(sent.code).toBe(1);
     expect(gated.requests).toEqual([
       {
         name,
@@ -301,7 +285,7 @@ describe('promptevo registry', () => {
         wait: false,
       } satisfies GatedPromotionRequest,
     ]);
-    expect(JSON.parse(written.join(''))).toMatchObject({ promotionId: 'promote-test-1', status: 'refused' });
+    expect(JSON.parse(sent.stdout)).toMatchObject({ promotionId: 'promote-test-1', status: 'refused' });
     expect((await json<Shown>(['show', `${name}@production`])).version).toBe(3);
     const bad = await run(['promote', `${name}@staging`, '--alpha', '0.7']);
     expect(bad.code).toBe(2);
