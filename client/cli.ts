@@ -1,23 +1,27 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig } from '../platform/config.js';
-import { PromptevoClient } from './api.js';
-import { CliError, connectClient, EXIT, runUiUrl } from './connection.js';
 import { writeFileSync } from 'node:fs';
-import { createPool } from '../platform/db.js';
-import { toDspyJson } from './export.js';
-import { watchRun } from './watch.js';
-import { scaffoldTask } from './init.js';
-import { renderRunReport } from './report/render-html.js';
+import { ConfigError } from '../platform/config-error.js';
+import type { PromptevoClient } from './api.js';
+import { CliError, EXIT } from './errors.js';
 import { formatDetails, formatDistill, formatList, formatResult, formatStatus } from './format.js';
 import type { DistillOverrides } from '../core/engine/distill-plan.js';
 import { registerRegistryCommands } from './registry/commands.js';
 import { registerServeCommand } from '../serve/command.js';
+
+// A command loads the modules it needs when it runs (the Temporal client, PostgreSQL, the report
+// renderer...), so that `--help`, a usage error or a command that needs none of them starts fast.
 
 function print(json: boolean, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
 
 async function withClient<T>(fn: (client: PromptevoClient) => Promise<T>): Promise<T> {
+  const [{ loadConfig }, { PromptevoClient }, { connectClient }, { createPool }] = await Promise.all([
+    import('../platform/config.js'),
+    import('./api.js'),
+    import('./connection.js'),
+    import('../platform/db.js'),
+  ]);
   const config = loadConfig();
   const temporal = await connectClient(config);
   const db = createPool(config, 2);
@@ -100,7 +104,8 @@ export function buildProgram(): Command {
     .description('scaffold a task file and a sample dataset to edit into your own task')
     .argument('[dir]', 'directory to create them in', '.')
     .option('--name <name>', 'task name', 'my-task')
-    .action((dir: string, opts: { name: string }) => {
+    .action(async (dir: string, opts: { name: string }) => {
+      const { scaffoldTask } = await import('./init.js');
       const files = scaffoldTask(dir, opts.name);
       process.stdout.write(`created ${files.join(' and ')}\nrun it with: promptevo run ${files[0]} --wait\n`);
     });
@@ -164,6 +169,7 @@ export function buildProgram(): Command {
     .argument('<runId>')
     .option('--interval <ms>', 'how often to look', parseInteger, 500)
     .action(async (runId: string, opts: { interval: number }) => {
+      const { watchRun } = await import('./watch.js');
       await withClient((c) => watchRun(c, runId, process.stdout, opts.interval));
     });
 
@@ -245,7 +251,11 @@ export function buildProgram(): Command {
     .argument('<runId>')
     .option('--generation <n>', 'a generation of the run', parseInteger)
     .option('--json', 'print JSON')
-    .action((runId: string, opts: { generation?: number; json?: boolean }) => {
+    .action(async (runId: string, opts: { generation?: number; json?: boolean }) => {
+      const [{ loadConfig }, { runUiUrl }] = await Promise.all([
+        import('../platform/config.js'),
+        import('./ui-links.js'),
+      ]);
       const url = runUiUrl(loadConfig(), runId, opts.generation);
       print(!!opts.json, { url }, () => url);
     });
@@ -262,6 +272,7 @@ export function buildProgram(): Command {
         throw new CliError(`unknown --format "${opts.format}"; use promptevo or dspy`, EXIT.usage);
       }
       const program = await withClient((c) => c.exportProgram(runId, opts.hash));
+      const { toDspyJson } = await import('./export.js');
       const json = `${JSON.stringify(opts.format === 'dspy' ? toDspyJson(program) : program, null, 2)}\n`;
       if (opts.out) {
         writeFileSync(opts.out, json);
@@ -277,6 +288,7 @@ export function buildProgram(): Command {
     .argument('<runId>')
     .option('--out <file>', 'where to write it', 'report.html')
     .action(async (runId: string, opts: { out: string }) => {
+      const { renderRunReport } = await import('./report/render-html.js');
       const html = await withClient(async (c) => renderRunReport(await c.reportData(runId)));
       writeFileSync(opts.out, html);
       process.stdout.write(`wrote ${opts.out} (${Math.round(html.length / 1024)} KiB)\n`);

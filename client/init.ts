@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CliError, EXIT } from './connection.js';
+import { CliError, EXIT } from './errors.js';
 
 const example = fileURLToPath(new URL('../examples/ticket-routing/', import.meta.url));
 

@@ -11,7 +11,7 @@ import { examplesById, firstInputs } from '../storage/examples.js';
 import { evolveGenerations } from '../storage/generations.js';
 import { findRun } from '../storage/runs.js';
 import { readGenerationSpend, readRunSpendByModel } from '../storage/spend.js';
-import { CliError, EXIT } from './connection.js';
+import { CliError, EXIT } from './errors.js';
 import type { DistillResult, RunResult } from '../contracts/index.js';
 
 export interface RunDetails {

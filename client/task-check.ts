@@ -6,7 +6,7 @@ import { TaskSpecError } from '../core/task/spec-errors.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { Config } from '../platform/config.js';
 import { taskCheckWorkflow } from '../workflows/index.js';
-import { CliError, EXIT } from './connection.js';
+import { CliError, EXIT } from './errors.js';
 
 const CHECK_TIMEOUT_MS = 60_000;
 

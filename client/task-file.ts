@@ -6,7 +6,7 @@ import { describeRowErrors, parseTaskDataset } from '../core/data/task-dataset.j
 import { parseTaskSpec } from '../core/task/spec.js';
 import type { TaskSpec } from '../core/task/spec-schema.js';
 import type { UrlVariableEnv } from '../core/task/url-variables.js';
-import { CliError, EXIT } from './connection.js';
+import { CliError, EXIT } from './errors.js';
 
 export interface LoadedTask {
   spec: TaskSpec;

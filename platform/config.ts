@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseKeyHosts } from '../core/policy/key-hosts.js';
+import { ConfigError } from './config-error.js';
 
 /**
  * Process configuration: environment variables, optionally layered over a YAML/JSON file named by
@@ -60,9 +61,8 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+// Its own module, so that a caller can tell a configuration error apart without loading zod.
+export { ConfigError };
 
 function readConfigFile(env: NodeJS.ProcessEnv): { values: Record<string, unknown>; source?: string } {
   const explicit = env.PROMPTEVO_CONFIG;

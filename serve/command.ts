@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { ConfigError, describeDatabaseUrl, loadConfig } from '../platform/config.js';
-import { createLogger } from '../platform/logger.js';
+import { ConfigError } from '../platform/config-error.js';
 import type { EndpointConfig } from '../runtime/endpoint.js';
-import { createRuntime } from '../runtime/runtime.js';
-import { buildServeApp } from './app.js';
 
 interface ServeFlags {
   host: string;
@@ -47,8 +44,8 @@ export function registerServeCommand(program: Command): void {
       [],
     )
     .action(async (flags: ServeFlags) => {
+      const { describeDatabaseUrl, loadConfig } = await import('../platform/config.js');
       const config = loadConfig();
-      const log = createLogger(config.LOG_LEVEL);
       const port = Number(flags.port);
       const ttlMs = Number(flags.ttlMs);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -62,6 +59,13 @@ export function registerServeCommand(program: Command): void {
         );
       }
       const mapped = new Map(flags.endpoint.map(parseEndpointFlag));
+      // The HTTP server, the runtime and the logger load when serve runs, not with every CLI command.
+      const [{ createLogger }, { createRuntime }, { buildServeApp }] = await Promise.all([
+        import('../platform/logger.js'),
+        import('../runtime/runtime.js'),
+        import('./app.js'),
+      ]);
+      const log = createLogger(config.LOG_LEVEL);
       const endpoints = (model: string): EndpointConfig | undefined =>
         mapped.size > 0 ? mapped.get(model) : { baseUrl: config.MODEL_SERVER_URL };
       const runtime = createRuntime({

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { describeDatabaseUrl, loadConfig, type Config } from '../../platform/config.js';
-import { createPool, type Db } from '../../platform/db.js';
-import { PromptevoClient } from '../api.js';
-import { CliError, connectClient, EXIT } from '../connection.js';
-import { diffVersions } from './diff.js';
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db.js';
+import { CliError, EXIT } from '../errors.js';
 import {
   formatDiff,
   formatGated,
@@ -14,22 +12,36 @@ import {
   formatRegistryList,
   formatVersion,
 } from './format.js';
-import { runGatedPromotion, type GatedPromotionRequest } from './gated.js';
-import { registryIdentity } from './identity.js';
-import { planPromotion, promoteWithoutGate, rollback } from './labels.js';
-import { publishFromRun } from './publish.js';
-import { history, listRegistry, parseReference, resolveReference, showName, showVersion } from './read.js';
+import type { GatedPromotionRequest } from './gated.js';
 
 function print(json: boolean | undefined, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
 
+/** The registry's modules, loaded when a registry command runs rather than with every CLI command. */
+async function registryModules() {
+  const [read, labels, publish, diff, identity] = await Promise.all([
+    import('./read.js'),
+    import('./labels.js'),
+    import('./publish.js'),
+    import('./diff.js'),
+    import('./identity.js'),
+  ]);
+  return { ...read, ...labels, ...publish, ...diff, ...identity };
+}
+type Registry = Awaited<ReturnType<typeof registryModules>>;
+
 /** The registry lives in PostgreSQL: its commands need no Temporal server, except a gated promotion. */
-async function withDb<T>(fn: (db: Db, config: Config) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (db: Db, config: Config, r: Registry) => Promise<T>): Promise<T> {
+  const [{ describeDatabaseUrl, loadConfig }, { createPool }, r] = await Promise.all([
+    import('../../platform/config.js'),
+    import('../../platform/db.js'),
+    registryModules(),
+  ]);
   const config = loadConfig();
   const db = createPool(config, 2);
   try {
-    return await fn(db, config);
+    return await fn(db, config, r);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && UNREACHABLE.has(code)) {
@@ -120,11 +132,11 @@ export function registerRegistryCommands(program: Command): void {
           json?: boolean;
         },
       ) => {
-        const outcome = await withDb((db, config) =>
-          publishFromRun(db, {
+        const outcome = await withDb((db, config, r) =>
+          r.publishFromRun(db, {
             runId,
             name: o.name,
-            by: registryIdentity(o.by, config),
+            by: r.registryIdentity(o.by, config),
             ...(o.hash !== undefined ? { hash: o.hash } : {}),
             ...(o.distilled ? { distilled: true } : {}),
             ...(o.label !== undefined ? { label: o.label } : {}),
@@ -140,7 +152,7 @@ export function registerRegistryCommands(program: Command): void {
     .description('every name with its version count, latest version and labels')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const names = await withDb((db) => listRegistry(db));
+      const names = await withDb((db, _config, r) => r.listRegistry(db));
       print(o.json, names, () => formatRegistryList(names));
     });
 
@@ -150,12 +162,12 @@ export function registerRegistryCommands(program: Command): void {
     .argument('<reference>', 'name, name:version or name@label')
     .option('--json', 'print JSON')
     .action(async (reference: string, o: { json?: boolean }) => {
-      const ref = parseReference(reference);
+      const ref = (await registryModules()).parseReference(reference);
       if (ref.kind === 'default') {
-        const view = await withDb((db) => showName(db, ref.name));
+        const view = await withDb((db, _config, r) => r.showName(db, ref.name));
         print(o.json, view, () => formatName(view));
       } else {
-        const view = await withDb((db) => showVersion(db, ref));
+        const view = await withDb((db, _config, r) => r.showVersion(db, ref));
         print(o.json, view, () => formatVersion(view));
       }
     });
@@ -167,8 +179,8 @@ export function registerRegistryCommands(program: Command): void {
     .argument('<b>', 'name:version or name@label')
     .option('--json', 'print JSON')
     .action(async (a: string, b: string, o: { json?: boolean }) => {
-      const diff = await withDb(async (db) =>
-        diffVersions(await resolveReference(db, a), await resolveReference(db, b)),
+      const diff = await withDb(async (db, _config, r) =>
+        r.diffVersions(await r.resolveReference(db, a), await r.resolveReference(db, b)),
       );
       print(o.json, diff, () => formatDiff(diff));
     });
@@ -180,8 +192,8 @@ export function registerRegistryCommands(program: Command): void {
     .option('--label <label>', 'only this label')
     .option('--json', 'print JSON')
     .action(async (name: string, o: { label?: string; json?: boolean }) => {
-      parseReference(o.label === undefined ? name : `${name}@${o.label}`);
-      const moves = await withDb((db) => history(db, name, o.label));
+      (await registryModules()).parseReference(o.label === undefined ? name : `${name}@${o.label}`);
+      const moves = await withDb((db, _config, r) => r.history(db, name, o.label));
       print(o.json, moves, () => formatHistory(name, moves));
     });
 
@@ -195,11 +207,11 @@ export function registerRegistryCommands(program: Command): void {
     .option('--by <who>', 'who rolls back (default: PROMPTEVO_IDENTITY, else the OS user)')
     .option('--json', 'print JSON')
     .action(async (name: string, o: { label: string; to?: number; reason?: string; by?: string; json?: boolean }) => {
-      const moved = await withDb((db, config) =>
-        rollback(db, {
+      const moved = await withDb((db, config, r) =>
+        r.rollback(db, {
           name,
           label: o.label,
-          by: registryIdentity(o.by, config),
+          by: r.registryIdentity(o.by, config),
           ...(o.to !== undefined ? { to: o.to } : {}),
           ...(o.reason !== undefined ? { reason: o.reason } : {}),
         }),
@@ -228,9 +240,9 @@ export function registerRegistryCommands(program: Command): void {
     .option('--no-wait', 'start the gated promotion and return without waiting for its decision')
     .option('--json', 'print JSON')
     .action(async (reference: string, o: PromoteFlags) => {
-      await withDb(async (db, config) => {
-        const by = registryIdentity(o.by, config);
-        const plan = await planPromotion(db, reference, o.label, !!o.force);
+      await withDb(async (db, config, r) => {
+        const by = r.registryIdentity(o.by, config);
+        const plan = await r.planPromotion(db, reference, o.label, !!o.force);
         if (plan.path !== 'gate') {
           const gateOptions = [o.dataset, o.alpha, o.minEffect, o.minN].some((v) => v !== undefined);
           if (gateOptions && !o.json) {
@@ -238,7 +250,7 @@ export function registerRegistryCommands(program: Command): void {
               `note: ${plan.path === 'first' ? `${plan.name}@${plan.label} is not set yet, so the first move needs no gate` : '--force skips the gate'}; --dataset, --alpha, --min-effect and --min-n are not used\n`,
             );
           }
-          const moved = await promoteWithoutGate(db, plan, by, o.reason);
+          const moved = await r.promoteWithoutGate(db, plan, by, o.reason);
           print(o.json, moved, () => formatLabelMove(moved));
           return;
         }
@@ -255,6 +267,12 @@ export function registerRegistryCommands(program: Command): void {
           ...(o.minEffect !== undefined ? { minEffect: o.minEffect } : {}),
           ...(o.minN !== undefined ? { minN: o.minN } : {}),
         };
+        // Only a gated promotion needs the Temporal client: loaded here, not when the CLI starts.
+        const [{ PromptevoClient }, { connectClient }, { runGatedPromotion }] = await Promise.all([
+          import('../api.js'),
+          import('../connection.js'),
+          import('./gated.js'),
+        ]);
         const temporal = await connectClient(config);
         try {
           const outcome = await runGatedPromotion(new PromptevoClient(temporal, config, db), request);

@@ -11,7 +11,8 @@ import type { Signature } from '../../core/task/signature.js';
 import { countPromotions, findVersion, type StoredVersion } from '../../storage/registry.js';
 import { promotionWorkflow } from '../../workflows/index.js';
 import type { PromptevoClient } from '../api.js';
-import { CliError, EXIT, temporalUiUrl } from '../connection.js';
+import { CliError, EXIT } from '../errors.js';
+import { temporalUiUrl } from '../ui-links.js';
 import {
   phaseAttribute,
   promotionWorkflowId,

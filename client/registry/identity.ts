@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Config } from '../../platform/config.js';
-import { CliError, EXIT } from '../connection.js';
+import { CliError, EXIT } from '../errors.js';
 
 /**
  * Who publishes a version or moves a label: `--by`, else the configured PROMPTEVO_IDENTITY, else

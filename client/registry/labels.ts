@@ -2,7 +2,7 @@ import { describeLabelMove, labelMove } from '../../core/registry/label-move.js'
 import { assertLabel, DEFAULT_LABEL } from '../../core/registry/reference.js';
 import type { Db } from '../../platform/db.js';
 import { labelHistory, labelsOf, moveLabel, type MoveRecord } from '../../storage/registry.js';
-import { CliError, EXIT } from '../connection.js';
+import { CliError, EXIT } from '../errors.js';
 import { checked } from './publish.js';
 import { parseReference, resolveReference } from './read.js';
 

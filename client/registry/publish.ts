@@ -20,7 +20,7 @@ import {
 } from '../../storage/registry.js';
 import { findRun } from '../../storage/runs.js';
 import type { DistillResult, RunResult } from '../../contracts/index.js';
-import { CliError, EXIT } from '../connection.js';
+import { CliError, EXIT } from '../errors.js';
 
 /** `promptevo registry publish <runId> --name N [--hash H | --distilled] [--label L]`. */
 export interface PublishRequest {

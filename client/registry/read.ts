@@ -13,7 +13,7 @@ import {
   type StoredLabelMove,
   type StoredVersion,
 } from '../../storage/registry.js';
-import { CliError, EXIT } from '../connection.js';
+import { CliError, EXIT } from '../errors.js';
 
 export function parseReference(text: string): VersionReference {
   try {

@@ -2,7 +2,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliError } from '../../client/connection.js';
+import type { CliError } from '../../client/errors.js';
 import type { TaskSpec } from '../../core/task/spec-schema.js';
 import type { ModelServer } from '../../model-server/server/server.js';
 import { startWorkerProcess, pointAt, simModels, startLocalModelServer, totalRequests } from '../../infra/harness.js';

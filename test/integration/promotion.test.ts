@@ -6,7 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { createPromotionActivities } from '../../activities/promotion.js';
 import { PromptevoClient } from '../../client/api.js';
-import { CliError, EXIT } from '../../client/connection.js';
+import { CliError, EXIT } from '../../client/errors.js';
 import { runGatedPromotion, type GatedPromotionRequest } from '../../client/registry/gated.js';
 import { loadTaskFile } from '../../client/task-file.js';
 import type { Example } from '../../core/data/example.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromptevoClient } from '../../client/api.js';
-import { CliError } from '../../client/connection.js';
+import { CliError } from '../../client/errors.js';
 import { loadTaskFile } from '../../client/task-file.js';
 import { startWorkerProcess, type WorkerProcess } from '../../infra/harness.js';
 import { optimizationRun } from '../../workflows/index.js';

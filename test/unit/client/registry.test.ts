@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Genome } from '../../../core/genome/genome.js';
 import { versionHash, type VersionContent } from '../../../core/registry/version.js';
 import type { StoredLabelMove, StoredVersion } from '../../../storage/registry.js';
-import { CliError } from '../../../client/connection.js';
+import { CliError } from '../../../client/errors.js';
 import { diffLines, diffVersions } from '../../../client/registry/diff.js';
 import {
   evidenceSummary,

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../../client/connection.js';
+import { CliError } from '../../../client/errors.js';
 import { loadTaskFile } from '../../../client/task-file.js';
 import { drawSeedDemos } from '../../../core/data/seed-demos.js';
 import { splitExamples } from '../../../core/data/split.js';
