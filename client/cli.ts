@@ -4,6 +4,7 @@ import { ConfigError } from '../platform/config-error.js';
 import type { PromptevoClient } from './api.js';
 import { CliError, EXIT } from './errors.js';
 import { formatDetails, formatDistill, formatList, formatResult, formatStatus } from './format.js';
+import { scaffoldTask } from './init.js';
 import type { DistillOverrides } from '../core/engine/distill-plan.js';
 import { registerRegistryCommands } from './registry/commands.js';
 import { registerServeCommand } from '../serve/command.js';
@@ -104,8 +105,7 @@ export function buildProgram(): Command {
     .description('scaffold a task file and a sample dataset to edit into your own task')
     .argument('[dir]', 'directory to create them in', '.')
     .option('--name <name>', 'task name', 'my-task')
-    .action(async (dir: string, opts: { name: string }) => {
-      const { scaffoldTask } = await import('./init.js');
+    .action((dir: string, opts: { name: string }) => {
       const files = scaffoldTask(dir, opts.name);
       process.stdout.write(`created ${files.join(' and ')}\nrun it with: promptevo run ${files[0]} --wait\n`);
     });
